@@ -1,0 +1,266 @@
+//! Database access over SQLite or PostgreSQL, chosen by the URL scheme.
+//!
+//! One connection type ([`DbConn`], a diesel `MultiConnection`) and one `schema.rs`
+//! serve both backends. Queries that only one backend can express live behind a
+//! small named function that matches on the variant. Diesel is synchronous, so
+//! every query runs on actix's blocking thread pool through [`Db::run`], never on
+//! an async worker.
+
+pub mod schema;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which backend a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    /// `postgres://…`/`postgresql://…`, or `sqlite://<path>`/`sqlite:<path>`.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() || path == ":memory:" {
+                return Err(
+                    "a SQLite URL needs a file path, e.g. sqlite://data/coopera.db (an in-memory database would differ per connection)"
+                        .to_owned(),
+                );
+            }
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        Err(format!(
+            "`{url}` is neither a postgres:// nor a sqlite:// URL"
+        ))
+    }
+}
+
+/// Opens connections for the pool, keeping the backend's own error message (the
+/// derived `MultiConnection::establish` replaces it with a generic one).
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConn::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn =
+                    SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the writer; NORMAL sync keeps every
+                // committed transaction across a process crash. busy_timeout makes
+                // a writer wait for the lock instead of failing at once.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = NORMAL;
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA busy_timeout = 5000;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+/// The connection pool and what the service knows about its backend.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+impl Db {
+    /// Connects (failing if the database cannot be reached) and prepares the
+    /// SQLite file's folder where needed.
+    pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> Result<Self, String> {
+        let url = DatabaseUrl::parse(url)?;
+        if let DatabaseUrl::Sqlite(path) = &url
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(timeout)
+            .build(ConnectionManager::new(url))
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        Ok(Self { pool })
+    }
+
+    /// A pool that does not connect until it is used (for tests of an unreachable
+    /// database).
+    pub fn lazy(url: &str, timeout: Duration) -> Result<Self, String> {
+        let url = DatabaseUrl::parse(url)?;
+        let pool = r2d2::Pool::builder()
+            .min_idle(Some(0))
+            .connection_timeout(timeout)
+            .build_unchecked(ConnectionManager::new(url));
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Applies pending migrations; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, String> {
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        run_migrations(&mut conn)
+    }
+}
+
+/// Applies the backend's embedded migrations. On PostgreSQL an advisory lock keeps
+/// instances that start together from migrating at the same time.
+pub fn run_migrations(conn: &mut DbConn) -> Result<usize, String> {
+    const LOCK_KEY: i64 = 0x0063_6f6f_7065_7261; // "coopera"
+    let applied = match conn {
+        DbConn::Postgres(pg) => {
+            pg.batch_execute(&format!("SELECT pg_advisory_lock({LOCK_KEY})"))
+                .map_err(|e| format!("cannot lock for migrations: {e}"))?;
+            let result = pg
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len());
+            let unlock = pg.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})"));
+            let applied = result.map_err(|e| format!("migration failed: {e}"))?;
+            unlock.map_err(|e| format!("cannot unlock after migrations: {e}"))?;
+            applied
+        }
+        DbConn::Sqlite(sqlite) => sqlite
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.len())
+            .map_err(|e| format!("migration failed: {e}"))?,
+    };
+    Ok(applied)
+}
+
+/// `SELECT 1`: is the database answering?
+pub fn ping(conn: &mut DbConn) -> Result<(), ApiError> {
+    conn.batch_execute("SELECT 1")
+        .map_err(ApiError::unavailable)
+}
+
+/// Lowercases and strips diacritics (`Współpraca` → `wspolpraca`, `Năsăud` →
+/// `nasaud`) so that text search matches the same way on both backends: each
+/// searchable table stores this form of its text next to the text itself.
+pub fn fold_for_search(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
+}
+
+/// A `LIKE` pattern matching `needle` anywhere, with `\` escaping wildcards.
+pub fn contains_pattern(needle: &str) -> String {
+    let mut pattern = String::with_capacity(needle.len() + 2);
+    pattern.push('%');
+    for c in fold_for_search(needle).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/coopera.db"),
+            Ok(DatabaseUrl::Sqlite("data/coopera.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/x.db"),
+            Ok(DatabaseUrl::Sqlite("/tmp/x.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://u@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("sqlite://:memory:").is_err());
+        assert!(DatabaseUrl::parse("data/coopera.db").is_err());
+    }
+
+    #[test]
+    fn folding_removes_polish_and_romanian_diacritics() {
+        assert_eq!(fold_for_search("Współpraca"), "wspolpraca");
+        assert_eq!(fold_for_search("ŁÓDZKIE"), "lodzkie");
+        assert_eq!(fold_for_search("Bistrița-Năsăud"), "bistrita-nasaud");
+        assert_eq!(fold_for_search("Iași Ţara"), "iasi tara");
+    }
+
+    #[test]
+    fn like_wildcards_in_the_needle_are_escaped() {
+        assert_eq!(contains_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+}

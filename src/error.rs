@@ -1,0 +1,406 @@
+//! The service's one error type, [`ApiError`], and its `application/problem+json`
+//! rendering (RFC 9457).
+//!
+//! Every failure a handler can meet converts into an `ApiError` with `?`. Client
+//! errors carry a stable `code` from [`ProblemCode`]; server errors never put their
+//! cause in the body: it goes to the log, inside the request's span (and therefore
+//! with its request id).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use utoipa::{ToResponse, ToSchema};
+
+pub use crate::problems::ProblemCode;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field, as a path into the body or the name of the parameter
+    /// (`email`, `members[2].role`, `limit`).
+    #[schema(example = "limit")]
+    pub field: String,
+    /// A stable, snake_case code of the rule that failed.
+    #[schema(example = "range")]
+    pub code: String,
+    /// A human-readable explanation.
+    #[schema(example = "must be between 1 and 200")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An error response body (RFC 9457 problem details).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/invalid_parameter",
+    "title": "Invalid parameter",
+    "status": 400,
+    "detail": "The query parameter `limit` is invalid.",
+    "code": "invalid_parameter",
+    "errors": [{"field": "limit", "code": "range", "message": "must be between 1 and 200"}]
+}))]
+pub struct Problem {
+    /// A path served by this service that describes the problem: `/problems/<code>`.
+    #[serde(rename = "type")]
+    #[schema(example = "/problems/not_found")]
+    pub type_: String,
+    /// A short summary of the problem type; the same for every occurrence.
+    #[schema(example = "Not found")]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(example = 404)]
+    pub status: u16,
+    /// What went wrong in this occurrence.
+    #[schema(example = "No territorial unit with code `99`.")]
+    pub detail: String,
+    /// A stable snake_case code clients can branch on.
+    #[schema(example = "not_found")]
+    pub code: String,
+    /// The invalid fields, for validation failures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+    /// For a refused state transition: the state the record is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_state: Option<String>,
+    /// For a refused state transition: the transitions allowed from the current state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_transitions: Option<Vec<String>>,
+}
+
+/// The error every handler returns. Boxed, so that `Result<T, ApiError>` stays
+/// small on the happy path.
+#[derive(Debug)]
+pub struct ApiError(Box<ErrorInner>);
+
+#[derive(Debug)]
+struct ErrorInner {
+    code: ProblemCode,
+    detail: Cow<'static, str>,
+    errors: Vec<FieldError>,
+    transition: Option<(String, Vec<String>)>,
+    retry_after_secs: Option<u64>,
+    /// The internal cause of a server error; logged, never sent.
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl ApiError {
+    pub fn new(code: ProblemCode, detail: impl Into<Cow<'static, str>>) -> Self {
+        Self(Box::new(ErrorInner {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            transition: None,
+            retry_after_secs: None,
+            source: None,
+        }))
+    }
+
+    /// 404 for a record that does not exist (or that the caller may not know exists).
+    pub fn not_found(detail: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ProblemCode::NotFound, detail)
+    }
+
+    /// 400 for a malformed query or path parameter.
+    pub fn invalid_parameter(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::new(
+            ProblemCode::InvalidParameter,
+            format!("The parameter `{field}` is invalid."),
+        )
+        .with_errors(vec![FieldError::new(field, code, message)])
+    }
+
+    /// 422 for a well-formed request whose content breaks a rule.
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        Self::new(
+            ProblemCode::ValidationFailed,
+            "The request is well-formed but some fields are invalid.",
+        )
+        .with_errors(errors)
+    }
+
+    /// 409 for a state transition the record's state does not allow.
+    pub fn invalid_transition(
+        current_state: impl Into<String>,
+        allowed: Vec<String>,
+        detail: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        let mut err = Self::new(ProblemCode::InvalidTransition, detail);
+        err.0.transition = Some((current_state.into(), allowed));
+        err
+    }
+
+    /// 503 when the database cannot be reached.
+    pub fn unavailable(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::new(
+            ProblemCode::ServiceUnavailable,
+            "The database is unavailable; try again shortly.",
+        )
+        .with_retry_after(5)
+        .with_source(source)
+    }
+
+    /// 500; the cause is logged, never returned.
+    pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::new(
+            ProblemCode::InternalError,
+            "An unexpected error occurred; it has been logged with the request id.",
+        )
+        .with_source(source)
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.0.errors = errors;
+        self
+    }
+
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.0.retry_after_secs = Some(secs);
+        self
+    }
+
+    pub fn with_source(
+        mut self,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        self.0.source = Some(source.into());
+        self
+    }
+
+    pub fn code(&self) -> ProblemCode {
+        self.0.code
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.0.errors
+    }
+
+    /// The body sent to the client.
+    pub fn problem(&self) -> Problem {
+        let inner = &self.0;
+        let mut problem = Problem::from_code(inner.code, inner.detail.to_string());
+        if !inner.errors.is_empty() {
+            problem.errors = Some(inner.errors.clone());
+        }
+        if let Some((current, allowed)) = &inner.transition {
+            problem.current_state = Some(current.clone());
+            problem.allowed_transitions = Some(allowed.clone());
+        }
+        problem
+    }
+}
+
+impl Problem {
+    pub fn from_code(code: ProblemCode, detail: String) -> Self {
+        Self {
+            type_: format!("/problems/{}", code.as_str()),
+            title: code.title().to_owned(),
+            status: code.status().as_u16(),
+            detail,
+            code: code.as_str().to_owned(),
+            errors: None,
+            current_state: None,
+            allowed_transitions: None,
+        }
+    }
+
+    /// The response carrying this problem.
+    pub fn into_response(self) -> HttpResponse {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
+            .body(body)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0.code.as_str(), self.0.detail)?;
+        if let Some(source) = &self.0.source {
+            write!(f, " ({source})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let code = self.0.code;
+        if code.status().is_server_error() {
+            tracing::error!(code = code.as_str(), error = %self, "request failed");
+        } else {
+            tracing::debug!(code = code.as_str(), detail = %self.0.detail, "request refused");
+        }
+        let mut response = self.problem().into_response();
+        if let Some(secs) = self.0.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+impl From<DieselError> for ApiError {
+    fn from(err: DieselError) -> Self {
+        match err {
+            DieselError::NotFound => Self::not_found("The requested record does not exist."),
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, ref info) => {
+                let detail = match info.constraint_name() {
+                    Some(name) => format!("A record with the same unique value exists ({name})."),
+                    None => "A record with the same unique value exists.".to_owned(),
+                };
+                Self::new(ProblemCode::AlreadyExists, detail).with_source(err)
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::new(
+                ProblemCode::Conflict,
+                "The change refers to a record that does not exist, or removes one still referred to.",
+            )
+            .with_source(err),
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                Self::unavailable(err)
+            }
+            // SQLite reports a lock held past busy_timeout as a generic error.
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if info.message().contains("database is locked") =>
+            {
+                Self::unavailable(err)
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(err: diesel::r2d2::PoolError) -> Self {
+        Self::unavailable(err)
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        Self::internal(err)
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut out = Vec::new();
+        collect_validation_errors(String::new(), &errors, &mut out);
+        Self::validation(out)
+    }
+}
+
+fn collect_validation_errors(
+    prefix: String,
+    errors: &validator::ValidationErrors,
+    out: &mut Vec<FieldError>,
+) {
+    use validator::ValidationErrorsKind;
+    let mut fields: Vec<_> = errors.errors().iter().collect();
+    fields.sort_by(|a, b| a.0.cmp(b.0));
+    for (field, kind) in fields {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for e in list {
+                    let message = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| describe_rule(e));
+                    out.push(FieldError::new(path.clone(), e.code.to_string(), message));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect_validation_errors(path, inner, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect_validation_errors(format!("{path}[{index}]"), inner, out);
+                }
+            }
+        }
+    }
+}
+
+fn describe_rule(e: &validator::ValidationError) -> String {
+    let mut params: Vec<_> = e
+        .params
+        .iter()
+        .filter(|(k, _)| *k != "value")
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    params.sort();
+    if params.is_empty() {
+        format!("fails the `{}` rule", e.code)
+    } else {
+        format!("fails the `{}` rule ({})", e.code, params.join(", "))
+    }
+}
+
+/// Reusable OpenAPI responses, referenced by every operation that can return them.
+pub mod responses {
+    use super::*;
+
+    /// A query or path parameter is malformed (the problem names it).
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct BadRequest(pub Problem);
+
+    /// No such record.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct NotFound(pub Problem);
+
+    /// The database is unavailable; retry after the `Retry-After` seconds.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct ServiceUnavailable(pub Problem);
+
+    /// An unexpected error; the body says nothing, the log has the details under
+    /// the request's `X-Request-Id`.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct InternalError(pub Problem);
+
+    /// The resource has not changed since the `ETag` given in `If-None-Match`.
+    #[derive(ToResponse)]
+    pub struct NotModified;
+}

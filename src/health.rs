@@ -1,0 +1,43 @@
+//! Liveness and readiness, for load balancers and orchestrators.
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::error::{ApiError, responses};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` when alive, `ready` when able to serve requests.
+    #[schema(example = "ready")]
+    pub status: &'static str,
+}
+
+/// Answers as long as the process serves HTTP; it does not touch the database.
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, description = "The process is alive", body = Health))
+)]
+#[get("/health/live")]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// Answers 200 when the database answers, 503 otherwise.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "The service can serve requests", body = Health),
+        (status = 503, response = responses::ServiceUnavailable),
+    )
+)]
+#[get("/health/ready")]
+pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state.db.run(crate::db::ping).await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ready" }))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(live).service(ready);
+}

@@ -1,0 +1,103 @@
+//! Conditional requests: every single resource has an `ETag` derived from its id
+//! and version; `If-None-Match` gives 304 on reads, `If-Match` gives 412 on writes
+//! to a record that changed since the client read it.
+
+use actix_web::http::header::{self, EntityTag, HeaderMap};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use crate::error::{ApiError, ProblemCode};
+
+/// The strong entity tag of version `version` of record `id`.
+pub fn etag(id: &str, version: i64) -> EntityTag {
+    EntityTag::new_strong(format!("{id}.v{version}"))
+}
+
+/// 200 with the body and its `ETag`, or 304 when `If-None-Match` already names it.
+pub fn json_with_etag<T: Serialize>(req: &HttpRequest, tag: EntityTag, body: &T) -> HttpResponse {
+    if none_match_hits(req.headers(), &tag) {
+        return HttpResponse::NotModified()
+            .insert_header(header::ETag(tag))
+            .finish();
+    }
+    HttpResponse::Ok()
+        .insert_header(header::ETag(tag))
+        .json(body)
+}
+
+/// Refuses (412) a write whose `If-Match` does not name the current version. A
+/// request without `If-Match` is allowed: the header is the client's opt-in.
+pub fn check_if_match(req: &HttpRequest, current: &EntityTag) -> Result<(), ApiError> {
+    let values = header_items(req.headers(), &header::IF_MATCH);
+    if values.is_empty()
+        || values
+            .iter()
+            .any(|v| v == "*" || v.parse::<EntityTag>().is_ok_and(|t| t.strong_eq(current)))
+    {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        ProblemCode::PreconditionFailed,
+        format!("The record has changed: its current ETag is {current}. Read it again and retry."),
+    ))
+}
+
+fn none_match_hits(headers: &HeaderMap, tag: &EntityTag) -> bool {
+    header_items(headers, &header::IF_NONE_MATCH)
+        .iter()
+        .any(|v| v == "*" || v.parse::<EntityTag>().is_ok_and(|t| t.weak_eq(tag)))
+}
+
+/// The comma-separated items of every instance of a header.
+fn header_items(headers: &HeaderMap, name: &header::HeaderName) -> Vec<String> {
+    headers
+        .get_all(name)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn if_none_match_with_the_current_tag_is_not_modified() {
+        let tag = etag("02", 3);
+        let req = TestRequest::default()
+            .insert_header((header::IF_NONE_MATCH, "\"x\", W/\"02.v3\""))
+            .to_http_request();
+        assert_eq!(json_with_etag(&req, tag.clone(), &1).status(), 304);
+        let req = TestRequest::default()
+            .insert_header((header::IF_NONE_MATCH, "\"02.v2\""))
+            .to_http_request();
+        assert_eq!(json_with_etag(&req, tag, &1).status(), 200);
+    }
+
+    #[test]
+    fn if_match_with_a_stale_tag_is_refused() {
+        let current = etag("02", 3);
+        let stale = TestRequest::default()
+            .insert_header((header::IF_MATCH, "\"02.v2\""))
+            .to_http_request();
+        assert_eq!(
+            check_if_match(&stale, &current).unwrap_err().code(),
+            ProblemCode::PreconditionFailed
+        );
+        for ok in ["\"02.v3\"", "*", "\"a\", \"02.v3\""] {
+            let req = TestRequest::default()
+                .insert_header((header::IF_MATCH, ok))
+                .to_http_request();
+            assert!(check_if_match(&req, &current).is_ok(), "{ok}");
+        }
+        // A weak tag never satisfies If-Match (RFC 9110 §13.1.1).
+        let weak = TestRequest::default()
+            .insert_header((header::IF_MATCH, "W/\"02.v3\""))
+            .to_http_request();
+        assert!(check_if_match(&weak, &current).is_err());
+        assert!(check_if_match(&TestRequest::default().to_http_request(), &current).is_ok());
+    }
+}

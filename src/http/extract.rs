@@ -1,0 +1,282 @@
+//! Extractors whose failures are problem responses naming the offending field.
+//!
+//! actix's own `Json` and `Query` report serde's message without the field's
+//! path; these use `serde_path_to_error` so a client learns *which* field or
+//! parameter is wrong. `ApiJson` also runs the type's `validator` rules, so a
+//! handler only ever sees valid input.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::error::{ApiError, FieldError, ProblemCode};
+
+/// The request body limit, registered as app data by `build_app`.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON request body, deserialised and validated.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T> ApiJson<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<BodyLimit>()
+            .map_or(crate::config::DEFAULT_BODY_LIMIT, |l| l.0);
+        let content_type_ok = is_json(req);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::new(
+                    ProblemCode::UnsupportedMediaType,
+                    "The body must be JSON, sent with `Content-Type: application/json`.",
+                ));
+            }
+            if declared_len.is_some_and(|len| len > limit) {
+                return Err(too_large(limit));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    ApiError::new(
+                        ProblemCode::MalformedJson,
+                        format!("The request body could not be read: {e}"),
+                    )
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let value = parse_json::<T>(&body)?;
+            value.validate()?;
+            Ok(ApiJson(value))
+        })
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    match req.mime_type() {
+        Ok(Some(mime)) => {
+            mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+        }
+        _ => false,
+    }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        ProblemCode::PayloadTooLarge,
+        format!("The request body exceeds the limit of {limit} bytes."),
+    )
+}
+
+/// Deserialises a JSON body: a syntax error is 400, a well-formed body with a
+/// wrong or missing field is 422 naming the field.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let field = if path == "." { String::new() } else { path };
+                ApiError::validation(vec![FieldError::new(
+                    field,
+                    "invalid_type",
+                    strip_position(&inner.to_string()),
+                )])
+            }
+            _ if body.iter().all(u8::is_ascii_whitespace) => ApiError::new(
+                ProblemCode::MalformedJson,
+                "The request body is empty; a JSON document is required.",
+            ),
+            _ => ApiError::new(
+                ProblemCode::MalformedJson,
+                format!("The request body is not valid JSON: {inner}."),
+            ),
+        }
+    })
+}
+
+/// serde_json's data errors end with " at line 1 column 9", which means nothing
+/// once the field is named.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Query parameters, deserialised with the name of a bad parameter reported.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T> ApiQuery<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(ApiQuery))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let field = err.path().to_string();
+        let message = err.inner().to_string();
+        if field == "." {
+            ApiError::new(
+                ProblemCode::InvalidParameter,
+                format!("The query string is invalid: {message}."),
+            )
+        } else {
+            ApiError::invalid_parameter(&field, "invalid_value", message)
+        }
+    })
+}
+
+/// Error handlers for actix's own extractors, where a handler still uses them
+/// (path segments, forms): their failures become problems too.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, req| {
+        let field = req
+            .match_info()
+            .iter()
+            .map(|(name, _)| name)
+            .next()
+            .unwrap_or("path")
+            .to_owned();
+        ApiError::invalid_parameter(&field, "invalid_value", err.to_string()).into()
+    })
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| {
+        ApiError::new(
+            ProblemCode::InvalidParameter,
+            format!("The query string is invalid: {err}."),
+        )
+        .into()
+    })
+}
+
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(|err, _| {
+            use actix_web::error::JsonPayloadError as E;
+            let api = match err {
+                E::ContentType => ApiError::new(
+                    ProblemCode::UnsupportedMediaType,
+                    "The body must be JSON, sent with `Content-Type: application/json`.",
+                ),
+                E::Overflow { limit } | E::OverflowKnownLength { limit, .. } => too_large(limit),
+                E::Deserialize(e) if e.is_data() => ApiError::validation(vec![FieldError::new(
+                    "",
+                    "invalid_type",
+                    strip_position(&e.to_string()),
+                )]),
+                other => ApiError::new(
+                    ProblemCode::MalformedJson,
+                    format!("The request body is not valid JSON: {other}."),
+                ),
+            };
+            api.into()
+        })
+}
+
+pub fn form_config(limit: usize) -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(limit)
+        .error_handler(|err, _| {
+            use actix_web::error::UrlencodedError as E;
+            let api = match err {
+                E::ContentType => ApiError::new(
+                    ProblemCode::UnsupportedMediaType,
+                    "The body must be sent as `application/x-www-form-urlencoded`.",
+                ),
+                E::Overflow { limit, .. } => too_large(limit),
+                other => ApiError::new(
+                    ProblemCode::InvalidParameter,
+                    format!("The form body is invalid: {other}."),
+                ),
+            };
+            api.into()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        members: Vec<Member>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Member {
+        role: String,
+    }
+
+    #[test]
+    fn a_wrong_type_deep_in_the_body_names_its_path() {
+        let err = parse_json::<Body>(br#"{"name": "x", "members": [{"role": "a"}, {"role": 3}]}"#)
+            .unwrap_err();
+        assert_eq!(err.code(), ProblemCode::ValidationFailed);
+        assert_eq!(err.field_errors()[0].field, "members[1].role");
+    }
+
+    #[test]
+    fn a_syntax_error_is_malformed_json() {
+        let err = parse_json::<Body>(b"{\"name\": ").unwrap_err();
+        assert_eq!(err.code(), ProblemCode::MalformedJson);
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Params {
+        limit: Option<u32>,
+    }
+
+    #[test]
+    fn a_bad_query_parameter_is_named() {
+        let err = parse_query::<Params>("limit=lots").unwrap_err();
+        assert_eq!(err.code(), ProblemCode::InvalidParameter);
+        assert_eq!(err.field_errors()[0].field, "limit");
+    }
+}

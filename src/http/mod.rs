@@ -1,0 +1,136 @@
+//! Cross-cutting HTTP: request ids and logging, extractors whose errors are problem
+//! responses, pagination, conditional requests, and the safety net that turns any
+//! remaining error response into `application/problem+json`.
+
+pub mod conditional;
+pub mod extract;
+pub mod pagination;
+pub mod request_id;
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ResourceDef, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpRequest, HttpResponse};
+
+use crate::error::{ApiError, PROBLEM_JSON, Problem, ProblemCode};
+
+/// The documented paths and their methods, so that a request with the wrong
+/// method gets 405 and `Allow` rather than 404.
+pub struct KnownPaths(Vec<(ResourceDef, Vec<&'static str>)>);
+
+impl KnownPaths {
+    pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
+        let paths = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", &item.get),
+                    ("PUT", &item.put),
+                    ("POST", &item.post),
+                    ("DELETE", &item.delete),
+                    ("PATCH", &item.patch),
+                ]
+                .into_iter()
+                .filter(|(_, op)| op.is_some())
+                .map(|(m, _)| m)
+                .collect();
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self(paths)
+    }
+
+    fn allowed(&self, path: &str) -> Option<&[&'static str]> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+/// Answers requests that match no route: 405 where the path exists with other
+/// methods, 404 otherwise.
+pub async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let allowed = req
+        .app_data::<actix_web::web::Data<KnownPaths>>()
+        .and_then(|known| known.allowed(req.path()).map(|m| m.join(", ")));
+    match allowed {
+        Some(allow) => {
+            let err = ApiError::new(
+                ProblemCode::MethodNotAllowed,
+                format!(
+                    "`{}` does not accept {}; it accepts {allow}.",
+                    req.path(),
+                    req.method()
+                ),
+            );
+            let mut res = actix_web::ResponseError::error_response(&err);
+            if let Ok(value) = header::HeaderValue::from_str(&allow) {
+                res.headers_mut().insert(header::ALLOW, value);
+            }
+            Ok(res)
+        }
+        None => Err(ApiError::not_found(format!(
+            "There is no resource at `{}`; the OpenAPI document at /api-docs/openapi.json lists every path.",
+            req.path()
+        ))),
+    }
+}
+
+/// Replaces the body of any error response that is not already a problem (the
+/// framework's own 405s, CORS refusals, …) with the problem for its status.
+pub fn problem_for_plain_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let code = problem_code_for_status(status);
+    let detail = match code {
+        ProblemCode::MethodNotAllowed => format!(
+            "`{}` does not accept the method {}.",
+            res.request().path(),
+            res.request().method()
+        ),
+        _ => status
+            .canonical_reason()
+            .unwrap_or("The request failed.")
+            .to_owned(),
+    };
+    let mut problem = Problem::from_code(code, detail);
+    problem.status = status.as_u16();
+    let (req, old) = res.into_parts();
+    let mut new: HttpResponse<BoxBody> = problem.into_response();
+    // Keep the headers the original response set (Allow, Retry-After, CORS, …).
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    *new.status_mut() = status;
+    let res = ServiceResponse::new(req, new).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}
+
+fn problem_code_for_status(status: actix_web::http::StatusCode) -> ProblemCode {
+    ProblemCode::ALL
+        .iter()
+        .copied()
+        .find(|c| c.status() == status)
+        .unwrap_or(if status.is_server_error() {
+            ProblemCode::InternalError
+        } else {
+            ProblemCode::InvalidParameter
+        })
+}
+
+/// The type `ErrorHandlers` produces, for the signature of `build_app`.
+pub type ProblemBody<B> = EitherBody<B, BoxBody>;

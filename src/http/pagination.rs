@@ -1,0 +1,170 @@
+//! Keyset (cursor) pagination shared by every collection.
+//!
+//! A page is read with `limit + 1` rows ordered by a unique key; the extra row only
+//! says whether another page exists. The cursor is the last key of the page,
+//! wrapped so that clients treat it as opaque and a tampered one is refused.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiError, ProblemCode};
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+const CURSOR_PREFIX: &str = "k1:";
+
+/// Parameters every collection accepts.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page; omit for the first page.
+    pub cursor: Option<String>,
+    /// Only records changed at or after this instant (RFC 3339), for incremental sync.
+    #[param(example = "2026-11-01T00:00:00Z")]
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// A validated page request.
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    pub limit: i64,
+    /// Rows strictly after this key.
+    pub after: Option<String>,
+    pub updated_since: Option<NaiveDateTime>,
+}
+
+impl PageRequest {
+    /// How many rows to read: one more than the page holds.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+}
+
+impl ListParams {
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(ApiError::invalid_parameter(
+                "limit",
+                "range",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        let after = self.cursor.as_deref().map(decode_cursor).transpose()?;
+        Ok(PageRequest {
+            limit,
+            after,
+            updated_since: self.updated_since.map(|t| t.naive_utc()),
+        })
+    }
+}
+
+pub fn encode_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{key}"))
+}
+
+pub fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|s| s.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
+        .ok_or_else(|| {
+            ApiError::new(
+                ProblemCode::InvalidCursor,
+                "The cursor is not one this service issued; use `next_cursor` unchanged.",
+            )
+            .with_errors(vec![crate::error::FieldError::new(
+                "cursor",
+                "invalid_cursor",
+                "not a cursor issued by this service",
+            )])
+        })
+}
+
+/// One page of a collection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    /// The records of this page.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to read the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds the page from up to `request.fetch()` rows, `key` giving each row's
+    /// pagination key.
+    pub fn from_rows(mut rows: Vec<T>, request: &PageRequest, key: impl Fn(&T) -> String) -> Self {
+        let limit = usize::try_from(request.limit).unwrap_or(usize::MAX);
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(|row| encode_cursor(&key(row)))
+        } else {
+            None
+        };
+        Self {
+            items: rows,
+            next_cursor,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = encode_cursor("RO-CJ");
+        assert_eq!(decode_cursor(&c).unwrap(), "RO-CJ");
+        for bad in ["", "RO-CJ", "!!!", &URL_SAFE_NO_PAD.encode("x:RO-CJ")] {
+            assert_eq!(
+                decode_cursor(bad).unwrap_err().code(),
+                ProblemCode::InvalidCursor
+            );
+        }
+    }
+
+    #[test]
+    fn limit_out_of_range_is_refused() {
+        for limit in [0, -1, 201] {
+            let params = ListParams {
+                limit: Some(limit),
+                ..Default::default()
+            };
+            let err = params.page().unwrap_err();
+            assert_eq!(err.field_errors()[0].field, "limit");
+        }
+    }
+
+    #[test]
+    fn the_extra_row_makes_a_next_cursor() {
+        let request = ListParams {
+            limit: Some(2),
+            ..Default::default()
+        }
+        .page()
+        .unwrap();
+        let page = Page::from_rows(vec!["a", "b", "c"], &request, |s| s.to_string());
+        assert_eq!(page.items, ["a", "b"]);
+        assert_eq!(
+            decode_cursor(page.next_cursor.as_deref().unwrap()).unwrap(),
+            "b"
+        );
+        let last = Page::from_rows(vec!["a", "b"], &request, |s| s.to_string());
+        assert!(last.next_cursor.is_none());
+    }
+}

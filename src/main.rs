@@ -1,0 +1,104 @@
+//! The `coopera` command: serves the API (the default), applies migrations, or
+//! prints the OpenAPI document.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use coopera::config::Config;
+use coopera::db::Db;
+use coopera::{AppState, build_app};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "coopera",
+    version,
+    about = "Coopera: cooperation between NGOs and public administration, as an HTTP/JSON API.",
+    long_about = "Coopera: cooperation between NGOs and public administration, as an HTTP/JSON API.\n\n\
+Configuration comes from the environment (and a .env file): DATABASE_URL, COOPERA_LISTEN, \
+COOPERA_DB_POOL_SIZE, COOPERA_DB_TIMEOUT_SECS, COOPERA_BODY_LIMIT, COOPERA_CORS_ORIGINS, \
+COOPERA_WORKERS, RUST_LOG. See README.md."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations, then serve the API (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (JSON) to standard output.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    // A missing .env is normal; a malformed one is worth saying.
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        eprintln!("coopera: cannot read .env: {e}");
+        return ExitCode::from(2);
+    }
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        print!("{}", coopera::openapi_json());
+        return ExitCode::SUCCESS;
+    }
+
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("coopera: invalid configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new(&config.log_filter))
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .init();
+
+    let result = match command {
+        Command::Migrate => migrate(&config).map(|_| ()),
+        _ => serve(config),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("coopera: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn migrate(config: &Config) -> Result<Db, String> {
+    let db = Db::connect(&config.database_url, config.pool_size, config.db_timeout)?;
+    let applied = db.migrate()?;
+    tracing::info!(applied, "database schema is up to date");
+    Ok(db)
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    let db = migrate(&config)?;
+    let state = AppState {
+        db,
+        body_limit: config.body_limit,
+        cors: config.cors.clone(),
+    };
+    let listen = config.listen;
+    actix_web::rt::System::new().block_on(async move {
+        let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
+            .bind(listen)
+            .map_err(|e| format!("cannot listen on {listen} (COOPERA_LISTEN): {e}"))?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        tracing::info!("serving on http://{listen}; Swagger UI at http://{listen}/swagger-ui/");
+        server.run().await.map_err(|e| format!("server error: {e}"))
+    })
+}

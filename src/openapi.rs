@@ -1,0 +1,100 @@
+//! The OpenAPI document: the parts no handler declares (info, tags, security
+//! schemes, shared responses). Paths and schemas are collected from the handlers
+//! registered in `build_app`.
+
+use utoipa::Modify;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme,
+};
+
+use crate::error::{FieldError, Problem, responses};
+
+/// Where clients obtain tokens (RFC 6749 token endpoint).
+pub const TOKEN_URL: &str = "/api/v1/auth/token";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Coopera API",
+        description = "Coopera runs cooperation between NGOs and public administration: \
+partnerships, recruitment of participants, training groups, public consultations under a \
+participation model, and a local Cooperation Quality Index.\n\n\
+Conventions: JSON bodies with snake_case keys; lists are `{\"items\": [...], \"next_cursor\": ...}` \
+paged with `limit` and `cursor`; every single resource carries an `ETag`; every error is \
+`application/problem+json` whose `code` is described at `/problems/{code}`.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "territorial_units", description = "Voivodeships, counties and municipalities (TERYT, ISO 3166-2)"),
+        (name = "health", description = "Liveness and readiness"),
+        (name = "problems", description = "The catalogue of error codes"),
+    ),
+    components(
+        schemas(Problem, FieldError),
+        responses(
+            responses::BadRequest,
+            responses::NotFound,
+            responses::ServiceUnavailable,
+            responses::NotModified,
+            responses::InternalError,
+        ),
+    ),
+    modifiers(&SecuritySchemes),
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token from `POST /api/v1/auth/token`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "oauth2",
+            SecurityScheme::OAuth2(OAuth2::with_description(
+                [
+                    Flow::Password(Password::with_refresh_url(
+                        TOKEN_URL,
+                        Scopes::new(),
+                        TOKEN_URL,
+                    )),
+                    Flow::ClientCredentials(ClientCredentials::new(TOKEN_URL, Scopes::new())),
+                ],
+                "Users log in with the password flow; partner systems use client credentials.",
+            )),
+        );
+    }
+}
+
+/// Completes the document once the handlers' paths are in: every operation can
+/// fail with 500, so each one documents it.
+pub fn finish(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{Ref, RefOr};
+    for item in api.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            op.responses
+                .responses
+                .entry("500".to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("InternalError")));
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The catalogue of problem codes. Each error body's `type` is `/problems/<code>`,
+//! a path this service serves, so a developer who meets an error can read what it
+//! means and what to do.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, responses};
+
+macro_rules! problem_codes {
+    ($( $variant:ident => ($code:literal, $status:ident, $title:literal, $description:literal), )+) => {
+        /// Every problem code the service can answer with.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ProblemCode { $( $variant, )+ }
+
+        impl ProblemCode {
+            /// All codes, in the order `GET /problems` lists them.
+            pub const ALL: &'static [ProblemCode] = &[ $( ProblemCode::$variant, )+ ];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $( ProblemCode::$variant => $code, )+ }
+            }
+
+            pub fn status(self) -> StatusCode {
+                match self { $( ProblemCode::$variant => StatusCode::$status, )+ }
+            }
+
+            pub fn title(self) -> &'static str {
+                match self { $( ProblemCode::$variant => $title, )+ }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $( ProblemCode::$variant => $description, )+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $( $code => Some(ProblemCode::$variant), )+ _ => None }
+            }
+        }
+    };
+}
+
+problem_codes! {
+    MalformedJson => ("malformed_json", BAD_REQUEST, "Malformed JSON",
+        "The request body is not valid JSON. Check quoting, commas and brackets; the detail gives the line and column."),
+    InvalidParameter => ("invalid_parameter", BAD_REQUEST, "Invalid parameter",
+        "A query or path parameter is malformed or out of range. `errors` names each parameter and the rule it breaks."),
+    InvalidCursor => ("invalid_cursor", BAD_REQUEST, "Invalid cursor",
+        "The `cursor` parameter is not one this service issued. Use the `next_cursor` value of the previous page unchanged, or start again without a cursor."),
+    Unauthorized => ("unauthorized", UNAUTHORIZED, "Authentication required",
+        "The request carries no valid access token. Obtain one from `POST /api/v1/auth/token` and send it as `Authorization: Bearer <token>`."),
+    Forbidden => ("forbidden", FORBIDDEN, "Forbidden",
+        "The caller is authenticated but its roles or scopes do not allow this operation on this record."),
+    NotFound => ("not_found", NOT_FOUND, "Not found",
+        "The path or the record does not exist, or the caller may not know that it exists."),
+    MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed",
+        "The path exists but does not accept this HTTP method. The OpenAPI document at `/api-docs/openapi.json` lists the methods of every path."),
+    NotAcceptable => ("not_acceptable", NOT_ACCEPTABLE, "Not acceptable",
+        "The service cannot produce a representation the `Accept` header allows. Resources are served as `application/json`."),
+    Conflict => ("conflict", CONFLICT, "Conflict",
+        "The request conflicts with the current state of the data, for instance it refers to a record that does not exist or removes one that others refer to."),
+    AlreadyExists => ("already_exists", CONFLICT, "Already exists",
+        "A record with the same unique value (identifier, code, email) already exists."),
+    InvalidTransition => ("invalid_transition", CONFLICT, "Transition not allowed",
+        "The record's workflow state does not allow this transition. `current_state` and `allowed_transitions` say what is possible."),
+    PreconditionFailed => ("precondition_failed", PRECONDITION_FAILED, "Precondition failed",
+        "The `If-Match` header names a version that is no longer current: someone changed the record. Read it again (for its new `ETag`) and retry."),
+    PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE, "Payload too large",
+        "The request body exceeds the configured limit (`COOPERA_BODY_LIMIT`, 1 MiB by default)."),
+    UnsupportedMediaType => ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
+        "The request body's `Content-Type` is not one the operation accepts; JSON bodies need `Content-Type: application/json`."),
+    ValidationFailed => ("validation_failed", UNPROCESSABLE_ENTITY, "Validation failed",
+        "The body is well-formed but breaks a rule. `errors` lists each invalid field with a stable code and a message."),
+    RateLimited => ("rate_limited", TOO_MANY_REQUESTS, "Too many requests",
+        "Too many requests, or too many failed attempts. Wait for the number of seconds in `Retry-After`."),
+    InternalError => ("internal_error", INTERNAL_SERVER_ERROR, "Internal error",
+        "An unexpected error. Nothing about it is in the body; the service's log has the details under the request's `X-Request-Id`."),
+    ServiceUnavailable => ("service_unavailable", SERVICE_UNAVAILABLE, "Service unavailable",
+        "The database cannot be reached or is overloaded. Retry after the number of seconds in `Retry-After`."),
+}
+
+/// The description of one problem code.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "code": "not_found",
+    "type": "/problems/not_found",
+    "status": 404,
+    "title": "Not found",
+    "description": "The path or the record does not exist, or the caller may not know that it exists."
+}))]
+pub struct ProblemType {
+    /// The stable code, as in a problem body's `code`.
+    pub code: &'static str,
+    /// The problem body's `type` for this code.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The HTTP status a response with this code carries.
+    pub status: u16,
+    /// The problem's title.
+    pub title: &'static str,
+    /// What the problem means and what a client can do about it.
+    pub description: &'static str,
+}
+
+impl From<ProblemCode> for ProblemType {
+    fn from(code: ProblemCode) -> Self {
+        Self {
+            code: code.as_str(),
+            type_: format!("/problems/{}", code.as_str()),
+            status: code.status().as_u16(),
+            title: code.title(),
+            description: code.description(),
+        }
+    }
+}
+
+/// Every problem code, for clients that build their error handling from it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemTypeList {
+    pub items: Vec<ProblemType>,
+}
+
+/// Lists every problem code the service can answer with.
+#[utoipa::path(
+    tag = "problems",
+    responses((status = 200, description = "Every problem code", body = ProblemTypeList))
+)]
+#[get("/problems")]
+pub async fn list_problems() -> HttpResponse {
+    let items = ProblemCode::ALL
+        .iter()
+        .copied()
+        .map(ProblemType::from)
+        .collect();
+    HttpResponse::Ok().json(ProblemTypeList { items })
+}
+
+/// Describes one problem code.
+#[utoipa::path(
+    tag = "problems",
+    params(("code" = String, Path, description = "A problem code", example = "not_found")),
+    responses(
+        (status = 200, description = "The problem code", body = ProblemType),
+        (status = 404, response = responses::NotFound),
+    )
+)]
+#[get("/problems/{code}")]
+pub async fn get_problem(code: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let code = ProblemCode::from_code(&code)
+        .ok_or_else(|| ApiError::not_found(format!("There is no problem code `{code}`.")))?;
+    Ok(HttpResponse::Ok().json(ProblemType::from(code)))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_problems).service(get_problem);
+}

@@ -1,0 +1,122 @@
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::db::schema::territorial_units;
+
+/// The level of a territorial unit in its country's hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TerritorialLevel {
+    /// Polish województwo.
+    Voivodeship,
+    /// Polish powiat, Romanian județ, or Bucharest.
+    County,
+    /// Polish gmina, Romanian municipiu, oraș or comună.
+    Municipality,
+}
+
+impl TerritorialLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Voivodeship => "voivodeship",
+            Self::County => "county",
+            Self::Municipality => "municipality",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "voivodeship" => Some(Self::Voivodeship),
+            "county" => Some(Self::County),
+            "municipality" => Some(Self::Municipality),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = territorial_units)]
+pub struct TerritorialUnitRow {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent_code: Option<String>,
+    pub country: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// A territorial unit (voivodeship, county or municipality).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "RO-CJ",
+    "code": "RO-CJ",
+    "name": "Cluj",
+    "level": "county",
+    "parent_code": null,
+    "country": "RO",
+    "created_at": "2026-11-26T07:00:00Z",
+    "updated_at": "2026-11-26T07:00:00Z",
+    "version": 1
+}))]
+pub struct TerritorialUnit {
+    /// The unit's identifier; the same as `code`.
+    pub id: String,
+    /// TERYT (TERC) code for Poland, ISO 3166-2 code for Romania.
+    pub code: String,
+    /// The official name.
+    pub name: String,
+    pub level: TerritorialLevel,
+    /// The code of the unit this one belongs to, if any.
+    pub parent_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    #[schema(example = "PL")]
+    pub country: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Bumped on every change.
+    pub version: i64,
+}
+
+impl TryFrom<TerritorialUnitRow> for TerritorialUnit {
+    type Error = crate::error::ApiError;
+
+    fn try_from(row: TerritorialUnitRow) -> Result<Self, Self::Error> {
+        let level = TerritorialLevel::parse(&row.level).ok_or_else(|| {
+            crate::error::ApiError::internal(format!(
+                "territorial unit {} has unknown level {}",
+                row.code, row.level
+            ))
+        })?;
+        Ok(Self {
+            id: row.code.clone(),
+            code: row.code,
+            name: row.name,
+            level,
+            parent_code: row.parent_code,
+            country: row.country,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+            version: row.version,
+        })
+    }
+}
+
+/// Filters of `GET /api/v1/territorial-units`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TerritorialUnitFilter {
+    /// ISO 3166-1 alpha-2 country code (`PL`, `RO`), case-insensitive.
+    #[param(example = "PL")]
+    pub country: Option<String>,
+    pub level: Option<TerritorialLevel>,
+    /// Only the direct children of the unit with this code.
+    #[param(example = "02")]
+    pub parent: Option<String>,
+    /// Text in the name; case and diacritics are ignored (`lodz` finds `łódzkie`).
+    #[param(example = "pomorskie")]
+    pub q: Option<String>,
+}

@@ -1,0 +1,102 @@
+//! The `coopera` binary itself: configuration errors, migrations, the document.
+
+use std::process::Command;
+
+fn coopera() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_coopera"));
+    // Run where no .env file can interfere.
+    cmd.current_dir(std::env::temp_dir());
+    for var in [
+        "DATABASE_URL",
+        "COOPERA_LISTEN",
+        "COOPERA_DB_POOL_SIZE",
+        "COOPERA_DB_TIMEOUT_SECS",
+        "COOPERA_BODY_LIMIT",
+        "COOPERA_CORS_ORIGINS",
+        "COOPERA_WORKERS",
+        "RUST_LOG",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+#[test]
+fn invalid_configuration_exits_2_with_one_line_naming_the_variable() {
+    for (var, value) in [
+        ("COOPERA_LISTEN", "everywhere"),
+        ("COOPERA_DB_POOL_SIZE", "0"),
+        ("COOPERA_BODY_LIMIT", "lots"),
+        ("COOPERA_CORS_ORIGINS", "not an origin"),
+        ("DATABASE_URL", "mysql://localhost/coopera"),
+        ("RUST_LOG", "coopera=shouting"),
+    ] {
+        let out = coopera().env(var, value).arg("serve").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var}={value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(var), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn migrate_creates_the_sqlite_file_and_its_folder_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nested/folder/coopera.db");
+    let url = format!("sqlite://{}", db.display());
+    for _ in 0..2 {
+        let out = coopera()
+            .env("DATABASE_URL", &url)
+            .arg("migrate")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(db.exists());
+}
+
+#[test]
+fn an_unreachable_database_fails_without_a_panic() {
+    let out = coopera()
+        .env("DATABASE_URL", "postgres://coopera@127.0.0.1:1/none")
+        .env("COOPERA_DB_TIMEOUT_SECS", "1")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot connect to the database"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn the_openapi_command_prints_the_committed_document() {
+    let out = coopera().arg("openapi").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        coopera::openapi_json()
+    );
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["openapi", "--help"],
+    ] {
+        let out = coopera().args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
+    }
+}

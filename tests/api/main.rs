@@ -1,0 +1,12 @@
+//! The integration tests: one binary, the service in-process, a fresh database per
+//! test (SQLite; PostgreSQL with `COOPERA_TEST_DATABASE_URL`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod errors;
+mod health;
+mod openapi;
+mod support;
+mod swagger_ui;
+mod territorial_units;

@@ -1,0 +1,344 @@
+//! `TestApp`: the service in-process over a fresh database of its own.
+//!
+//! SQLite by default (a temporary file per test). With
+//! `COOPERA_TEST_DATABASE_URL=postgres://…/postgres` every test gets a fresh
+//! PostgreSQL database cloned from a migrated template, dropped afterwards.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::HeaderMap;
+use actix_web::test::{self, TestRequest};
+use actix_web::{App, web};
+use coopera::config::CorsOrigins;
+use coopera::db::Db;
+use coopera::{AppState, build_app};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use serde_json::Value;
+
+pub const TEST_DATABASE_ENV: &str = "COOPERA_TEST_DATABASE_URL";
+
+/// The backend the tests run against.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var(TEST_DATABASE_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    _database: TestDatabase,
+}
+
+/// A response with its body read.
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Asserts a problem response with this status and code, and returns its body.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text());
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "body: {}",
+            self.text()
+        );
+        let body = self.json();
+        assert_eq!(body["code"], code, "body: {body}");
+        assert_eq!(body["status"], status);
+        assert_eq!(body["type"], format!("/problems/{code}"));
+        assert!(body["title"].is_string() && body["detail"].is_string());
+        body
+    }
+}
+
+pub struct Builder {
+    body_limit: usize,
+    cors: CorsOrigins,
+    database_down: bool,
+}
+
+impl TestApp {
+    pub fn builder() -> Builder {
+        Builder {
+            body_limit: coopera::config::DEFAULT_BODY_LIMIT,
+            cors: CorsOrigins::None,
+            database_down: false,
+        }
+    }
+
+    pub async fn new() -> Self {
+        Self::builder().build().await
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.send(TestRequest::get().uri(uri)).await
+    }
+
+    pub async fn send(&self, req: TestRequest) -> TestResponse {
+        self.send_to(build_app(self.state.clone()), req).await
+    }
+
+    /// Sends `req` to `app`, which tests may extend with routes of their own.
+    pub async fn send_to<T, B>(&self, app: App<T>, req: TestRequest) -> TestResponse
+    where
+        T: ServiceFactory<
+                ServiceRequest,
+                Config = (),
+                Response = ServiceResponse<B>,
+                Error = actix_web::Error,
+                InitError = (),
+            > + 'static,
+        B: MessageBody,
+    {
+        let service = test::init_service(app).await;
+        let res = test::call_service(&service, req.to_request()).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = test::read_body(res).await.to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Runs `f` on a connection to the test's database.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut coopera::db::DbConn) -> Result<T, coopera::error::ApiError> + Send + 'static,
+    ) -> T {
+        self.state
+            .db
+            .run(f)
+            .await
+            .unwrap_or_else(|e| panic!("database: {e}"))
+    }
+}
+
+impl Builder {
+    pub fn body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    pub fn cors(mut self, cors: CorsOrigins) -> Self {
+        self.cors = cors;
+        self
+    }
+
+    /// The service with a database that cannot be reached.
+    pub fn database_down(mut self) -> Self {
+        self.database_down = true;
+        self
+    }
+
+    pub async fn build(self) -> TestApp {
+        let (db, database) = if self.database_down {
+            // Port 1 on loopback refuses connections at once.
+            let db = Db::lazy(
+                "postgres://coopera@127.0.0.1:1/unreachable",
+                Duration::from_millis(500),
+            )
+            .expect("url");
+            (db, TestDatabase::None)
+        } else {
+            web::block(TestDatabase::create)
+                .await
+                .expect("blocking pool")
+        };
+        TestApp {
+            state: AppState {
+                db,
+                body_limit: self.body_limit,
+                cors: self.cors,
+            },
+            _database: database,
+        }
+    }
+}
+
+enum TestDatabase {
+    None,
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    /// A migrated database of the configured backend, and its pool.
+    fn create() -> (Db, TestDatabase) {
+        match postgres_admin_url() {
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                let db = Db::connect(&url, 4, Duration::from_secs(10)).expect("sqlite");
+                db.migrate().expect("migrations");
+                (db, TestDatabase::Sqlite(dir))
+            }
+            Some(admin_url) => {
+                let template = postgres_template(&admin_url);
+                let name = format!("coopera_test_{}", uuid::Uuid::now_v7().simple());
+                {
+                    // PostgreSQL refuses to copy a template while another CREATE
+                    // DATABASE is reading it; one copy at a time per process.
+                    static CREATE: Mutex<()> = Mutex::new(());
+                    let _guard = CREATE.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut admin = PgConnection::establish(&admin_url).expect("admin connection");
+                    admin
+                        .batch_execute(&format!(
+                            "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+                        ))
+                        .expect("create test database");
+                }
+                let db = Db::connect(
+                    &with_database(&admin_url, &name),
+                    4,
+                    Duration::from_secs(10),
+                )
+                .expect("postgres");
+                (db, TestDatabase::Postgres { admin_url, name })
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self
+            && let Ok(mut admin) = PgConnection::establish(admin_url)
+        {
+            let _ =
+                admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        }
+    }
+}
+
+/// `url` with its database name replaced by `name`.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut out = format!("{}/{}", &base[..path_start], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// A database with every migration applied, named after the migrations' content
+/// so that it is built once and rebuilt only when they change.
+fn postgres_template(admin_url: &str) -> String {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let name = format!("coopera_test_tpl_{:016x}", migrations_hash());
+            let mut admin = PgConnection::establish(admin_url).expect("admin connection");
+            // Test binaries running at once must not build the template together.
+            admin
+                .batch_execute("SELECT pg_advisory_lock(7262)")
+                .expect("lock");
+            let exists: i64 =
+                diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+                    .bind::<diesel::sql_types::Text, _>(&name)
+                    .get_result::<Count>(&mut admin)
+                    .expect("pg_database")
+                    .n;
+            if exists == 0 {
+                let building = format!("{name}_building");
+                // One statement per call: a multi-statement string runs as one
+                // transaction, which DROP/CREATE DATABASE refuse.
+                admin
+                    .batch_execute(&format!(
+                        "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+                    ))
+                    .expect("drop half-built template");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE \"{building}\""))
+                    .expect("create template");
+                {
+                    let db = Db::connect(
+                        &with_database(admin_url, &building),
+                        1,
+                        Duration::from_secs(10),
+                    )
+                    .expect("template connection");
+                    db.migrate().expect("template migrations");
+                }
+                admin
+                    .batch_execute(&format!(
+                        "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+                    ))
+                    .expect("rename template");
+            }
+            admin
+                .batch_execute("SELECT pg_advisory_unlock(7262)")
+                .expect("unlock");
+            name
+        })
+        .clone()
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+fn migrations_hash() -> u64 {
+    fn walk(dir: &Path, hasher: &mut DefaultHasher) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("migrations dir")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, hasher);
+            } else {
+                path.file_name().hash(hasher);
+                std::fs::read(&path).expect("migration").hash(hasher);
+            }
+        }
+    }
+    let mut hasher = DefaultHasher::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres"),
+        &mut hasher,
+    );
+    hasher.finish()
+}

@@ -12,7 +12,8 @@ FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libssl3 ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --home-dir /app --create-home coopera
+    && useradd --system --home-dir /app --create-home coopera \
+    && mkdir -p /app/data && chown coopera /app/data
 COPY --from=build /src/target/release/coopera /usr/local/bin/coopera
 USER coopera
 WORKDIR /app

@@ -32,6 +32,13 @@ pub struct Config {
     pub workers: Option<usize>,
     /// `RUST_LOG`: the tracing filter.
     pub log_filter: String,
+    /// `COOPERA_JWT_SECRET`: the token signing secret (at least 32 bytes); when
+    /// unset, one is generated and kept in the data folder.
+    pub jwt_secret: Option<String>,
+    /// `COOPERA_ACCESS_TOKEN_TTL_SECS`: access token lifetime (default 900).
+    pub access_token_ttl: Duration,
+    /// `COOPERA_REFRESH_TOKEN_TTL_DAYS`: refresh token lifetime (default 30).
+    pub refresh_token_ttl: Duration,
 }
 
 /// Cross-origin policy.
@@ -104,7 +111,34 @@ impl Config {
             message: format!("`{log_filter}` is not a valid filter: {e}"),
         })?;
 
+        let jwt_secret = get("COOPERA_JWT_SECRET");
+        if let Some(secret) = &jwt_secret
+            && secret.len() < crate::auth::jwt::MIN_SECRET_LEN
+        {
+            return Err(ConfigError {
+                variable: "COOPERA_JWT_SECRET",
+                message: format!(
+                    "must be at least {} bytes long (it is {})",
+                    crate::auth::jwt::MIN_SECRET_LEN,
+                    secret.len()
+                ),
+            });
+        }
+        let access_token_ttl = Duration::from_secs(parse_number(
+            &get,
+            "COOPERA_ACCESS_TOKEN_TTL_SECS",
+            900,
+            60,
+            86_400,
+        )?);
+        let refresh_token_ttl = Duration::from_secs(
+            parse_number(&get, "COOPERA_REFRESH_TOKEN_TTL_DAYS", 30, 1, 365)? * 86_400,
+        );
+
         Ok(Self {
+            jwt_secret,
+            access_token_ttl,
+            refresh_token_ttl,
             database_url,
             listen,
             pool_size,
@@ -223,6 +257,8 @@ mod tests {
             ("COOPERA_CORS_ORIGINS", "portal.example.org"),
             ("DATABASE_URL", "mysql://localhost/coopera"),
             ("RUST_LOG", "coopera=loud"),
+            ("COOPERA_JWT_SECRET", "too short"),
+            ("COOPERA_ACCESS_TOKEN_TTL_SECS", "5"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var, "{value}");

@@ -86,6 +86,12 @@ pub struct Problem {
     /// For a refused state transition: the transitions allowed from the current state.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_transitions: Option<Vec<String>>,
+    /// From the token endpoints: the RFC 6749 error code (`invalid_grant`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// From the token endpoints: the same as `detail` (RFC 6749 `error_description`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
 }
 
 /// The error every handler returns. Boxed, so that `Result<T, ApiError>` stays
@@ -99,6 +105,7 @@ struct ErrorInner {
     detail: Cow<'static, str>,
     errors: Vec<FieldError>,
     transition: Option<(String, Vec<String>)>,
+    oauth_error: Option<&'static str>,
     retry_after_secs: Option<u64>,
     /// The internal cause of a server error; logged, never sent.
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -111,6 +118,7 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             transition: None,
+            oauth_error: None,
             retry_after_secs: None,
             source: None,
         }))
@@ -174,6 +182,13 @@ impl ApiError {
         self
     }
 
+    /// Marks the error as an OAuth 2.0 token endpoint error (RFC 6749 §5.2): the
+    /// body also carries `error` and `error_description`.
+    pub fn oauth(mut self, error: &'static str) -> Self {
+        self.0.oauth_error = Some(error);
+        self
+    }
+
     pub fn with_retry_after(mut self, secs: u64) -> Self {
         self.0.retry_after_secs = Some(secs);
         self
@@ -206,6 +221,10 @@ impl ApiError {
             problem.current_state = Some(current.clone());
             problem.allowed_transitions = Some(allowed.clone());
         }
+        if let Some(error) = inner.oauth_error {
+            problem.error = Some(error.to_owned());
+            problem.error_description = Some(inner.detail.to_string());
+        }
         problem
     }
 }
@@ -221,6 +240,8 @@ impl Problem {
             errors: None,
             current_state: None,
             allowed_transitions: None,
+            error: None,
+            error_description: None,
         }
     }
 
@@ -266,6 +287,21 @@ impl ResponseError for ApiError {
             tracing::debug!(code = code.as_str(), detail = %self.0.detail, "request refused");
         }
         let mut response = self.problem().into_response();
+        match code {
+            ProblemCode::Unauthorized => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"coopera\""),
+                );
+            }
+            ProblemCode::InvalidClient => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"coopera\""),
+                );
+            }
+            _ => {}
+        }
         if let Some(secs) = self.0.retry_after_secs {
             response
                 .headers_mut()
@@ -293,6 +329,16 @@ impl From<DieselError> for ApiError {
             .with_source(err),
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 Self::unavailable(err)
+            }
+            // PostgreSQL refuses text it cannot store (a NUL byte): the input's fault.
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if info.message().contains("invalid byte sequence") =>
+            {
+                Self::new(
+                    ProblemCode::BadRequest,
+                    "The request contains text that cannot be stored (a NUL character).",
+                )
+                .with_source(err)
             }
             // SQLite reports a lock held past busy_timeout as a generic error.
             DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
@@ -379,6 +425,58 @@ fn describe_rule(e: &validator::ValidationError) -> String {
 pub mod responses {
     use super::*;
 
+    /// No valid access token was sent.
+    #[derive(ToResponse)]
+    #[response(
+        content_type = "application/problem+json",
+        headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"coopera\"`"))
+    )]
+    pub struct Unauthorized(pub Problem);
+
+    /// The caller's roles or scopes do not allow this operation.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct Forbidden(pub Problem);
+
+    /// The change conflicts with existing data (a duplicate identifier, a
+    /// reference to a missing record) or the record's state.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct Conflict(pub Problem);
+
+    /// The body is well-formed but invalid; `errors` names each field and rule.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct ValidationFailed(pub Problem);
+
+    /// The body is not JSON, or not valid JSON.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct MalformedBody(pub Problem);
+
+    /// `If-Match` names a version that is no longer current.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct PreconditionFailed(pub Problem);
+
+    /// The body exceeds the size limit.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct PayloadTooLarge(pub Problem);
+
+    /// The body's `Content-Type` is not accepted.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    pub struct UnsupportedMediaType(pub Problem);
+
+    /// Too many attempts; retry after `Retry-After` seconds.
+    #[derive(ToResponse)]
+    #[response(
+        content_type = "application/problem+json",
+        headers(("Retry-After" = u64, description = "Seconds to wait"))
+    )]
+    pub struct TooManyRequests(pub Problem);
+
     /// A query or path parameter is malformed (the problem names it).
     #[derive(ToResponse)]
     #[response(content_type = "application/problem+json")]
@@ -391,7 +489,10 @@ pub mod responses {
 
     /// The database is unavailable; retry after the `Retry-After` seconds.
     #[derive(ToResponse)]
-    #[response(content_type = "application/problem+json")]
+    #[response(
+        content_type = "application/problem+json",
+        headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))
+    )]
     pub struct ServiceUnavailable(pub Problem);
 
     /// An unexpected error; the body says nothing, the log has the details under
@@ -402,5 +503,6 @@ pub mod responses {
 
     /// The resource has not changed since the `ETag` given in `If-None-Match`.
     #[derive(ToResponse)]
+    #[response(headers(("ETag" = String, description = "The current entity tag")))]
     pub struct NotModified;
 }

@@ -20,7 +20,7 @@ pub struct Health {
     responses((status = 200, description = "The process is alive", body = Health))
 )]
 #[get("/health/live")]
-pub async fn live() -> HttpResponse {
+pub async fn get_liveness() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
@@ -33,11 +33,11 @@ pub async fn live() -> HttpResponse {
     )
 )]
 #[get("/health/ready")]
-pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn get_readiness(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state.db.run(crate::db::ping).await?;
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(live).service(ready);
+    cfg.service(get_liveness).service(get_readiness);
 }

@@ -1,13 +1,18 @@
 //! Coopera: an HTTP/JSON API for running cooperation between NGOs and public
 //! administration. [`build_app`] is the one place that assembles the service.
 
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod health;
 pub mod http;
 pub mod openapi;
+pub mod organizations;
+pub mod people;
 pub mod problems;
+pub mod projects;
 pub mod territorial_units;
 
 use actix_cors::Cors;
@@ -26,6 +31,7 @@ use crate::db::Db;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub tokens: std::sync::Arc<auth::jwt::TokenKeys>,
     pub body_limit: usize,
     pub cors: CorsOrigins,
 }
@@ -35,7 +41,17 @@ pub struct AppState {
 fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(health::configure)
         .configure(problems::configure)
-        .service(utoipa_actix_web::scope("/api/v1").configure(territorial_units::configure));
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(auth::tokens::configure)
+                .configure(auth::users::configure)
+                .configure(auth::clients::configure)
+                .configure(organizations::configure)
+                .configure(people::configure)
+                .configure(projects::configure)
+                .configure(audit::configure)
+                .configure(territorial_units::configure),
+        );
 }
 
 /// The OpenAPI document of the service.

@@ -32,6 +32,16 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Create an administrator. The password is read from COOPERA_ADMIN_PASSWORD
+    /// or, if that is unset, from the first line of standard input.
+    CreateAdmin {
+        /// The administrator's email, used to log in.
+        #[arg(long)]
+        email: String,
+        /// The name shown for the account (default: the email).
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +74,7 @@ fn main() -> ExitCode {
 
     let result = match command {
         Command::Migrate => migrate(&config).map(|_| ()),
+        Command::CreateAdmin { email, name } => create_admin(&config, &email, name),
         _ => serve(config),
     };
     match result {
@@ -83,9 +94,66 @@ fn migrate(config: &Config) -> Result<Db, String> {
     Ok(db)
 }
 
+fn create_admin(config: &Config, email: &str, name: Option<String>) -> Result<(), String> {
+    use coopera::auth::{password, users};
+    let email = users::normalize_email(email);
+    if !validator::ValidateEmail::validate_email(&email) {
+        return Err(format!("`{email}` is not an email address"));
+    }
+    let password = match std::env::var("COOPERA_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprint!(
+                    "Password for {email} (at least {} characters): ",
+                    password::MIN_PASSWORD_LEN
+                );
+            }
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the password: {e}"))?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    password::check_strength(&password, &email)
+        .map_err(|e| format!("the password {}", e.message))?;
+    let db = migrate(config)?;
+    let password_hash = password::hash(&password).map_err(|e| e.to_string())?;
+    let mut conn = db
+        .pool()
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let caller = coopera::audit::Caller {
+        actor: coopera::auth::Actor::Anonymous,
+        request_id: None,
+    };
+    let user = users::insert_user(
+        &mut conn,
+        &caller,
+        users::NewUser {
+            display_name: name.unwrap_or_else(|| email.clone()),
+            email,
+            password_hash,
+            roles: vec![users::GlobalRole::Admin],
+            person_id: None,
+        },
+    )
+    .map_err(|e| e.problem().detail)?;
+    println!("created administrator {} ({})", user.email, user.id);
+    Ok(())
+}
+
 fn serve(config: Config) -> Result<(), String> {
     let db = migrate(&config)?;
+    let secret = coopera::auth::jwt::load_secret(config.jwt_secret.as_deref(), &config.data_dir())?;
+    let tokens = coopera::auth::jwt::TokenKeys::new(
+        &secret,
+        config.access_token_ttl,
+        config.refresh_token_ttl,
+    );
     let state = AppState {
+        tokens: std::sync::Arc::new(tokens),
         db,
         body_limit: config.body_limit,
         cors: config.cors.clone(),

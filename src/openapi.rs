@@ -26,6 +26,13 @@ paged with `limit` and `cursor`; every single resource carries an `ETag`; every 
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     tags(
+        (name = "auth", description = "Tokens (OAuth2 password, refresh_token and client_credentials grants) and the caller"),
+        (name = "users", description = "User accounts (admins)"),
+        (name = "api_clients", description = "Machine credentials of partner systems (admins)"),
+        (name = "organizations", description = "NGOs, local government units and other organisations, and their members"),
+        (name = "people", description = "Contacts; personal fields only for those allowed to see them"),
+        (name = "projects", description = "Projects, their status and coordinators"),
+        (name = "audit", description = "The change log (admins)"),
         (name = "territorial_units", description = "Voivodeships, counties and municipalities (TERYT, ISO 3166-2)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "problems", description = "The catalogue of error codes"),
@@ -38,6 +45,15 @@ paged with `limit` and `cursor`; every single resource carries an `ETag`; every 
             responses::ServiceUnavailable,
             responses::NotModified,
             responses::InternalError,
+            responses::Unauthorized,
+            responses::Forbidden,
+            responses::Conflict,
+            responses::ValidationFailed,
+            responses::MalformedBody,
+            responses::PreconditionFailed,
+            responses::PayloadTooLarge,
+            responses::UnsupportedMediaType,
+            responses::TooManyRequests,
         ),
     ),
     modifiers(&SecuritySchemes),
@@ -45,6 +61,13 @@ paged with `limit` and `cursor`; every single resource carries an `ETag`; every 
 pub struct ApiDoc;
 
 struct SecuritySchemes;
+
+fn client_scopes() -> Scopes {
+    Scopes::from_iter(crate::auth::policy::SCOPES.iter().map(|scope| {
+        let (module, access) = scope.split_once(':').unwrap_or((scope, ""));
+        ((*scope).to_owned(), format!("{access} access to {module}"))
+    }))
+}
 
 impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -68,7 +91,7 @@ impl Modify for SecuritySchemes {
                         Scopes::new(),
                         TOKEN_URL,
                     )),
-                    Flow::ClientCredentials(ClientCredentials::new(TOKEN_URL, Scopes::new())),
+                    Flow::ClientCredentials(ClientCredentials::new(TOKEN_URL, client_scopes())),
                 ],
                 "Users log in with the password flow; partner systems use client credentials.",
             )),

@@ -43,12 +43,22 @@ macro_rules! problem_codes {
 }
 
 problem_codes! {
+    BadRequest => ("bad_request", BAD_REQUEST, "Bad request",
+        "The request cannot be processed as sent (for instance a browser request from an origin that `COOPERA_CORS_ORIGINS` does not allow)."),
     MalformedJson => ("malformed_json", BAD_REQUEST, "Malformed JSON",
         "The request body is not valid JSON. Check quoting, commas and brackets; the detail gives the line and column."),
     InvalidParameter => ("invalid_parameter", BAD_REQUEST, "Invalid parameter",
         "A query or path parameter is malformed or out of range. `errors` names each parameter and the rule it breaks."),
     InvalidCursor => ("invalid_cursor", BAD_REQUEST, "Invalid cursor",
         "The `cursor` parameter is not one this service issued. Use the `next_cursor` value of the previous page unchanged, or start again without a cursor."),
+    InvalidGrant => ("invalid_grant", BAD_REQUEST, "Invalid grant",
+        "The credentials, or the refresh token, given to the token endpoint are wrong, expired or revoked (RFC 6749 `invalid_grant`). The body does not say which, on purpose."),
+    UnsupportedGrantType => ("unsupported_grant_type", BAD_REQUEST, "Unsupported grant type",
+        "The token endpoint accepts the grant types `password`, `refresh_token` and `client_credentials`."),
+    InvalidScope => ("invalid_scope", BAD_REQUEST, "Invalid scope",
+        "The requested scope is unknown or exceeds the scopes granted to the API client."),
+    InvalidClient => ("invalid_client", UNAUTHORIZED, "Invalid client",
+        "The API client's id or secret is wrong, or the client has been revoked (RFC 6749 `invalid_client`)."),
     Unauthorized => ("unauthorized", UNAUTHORIZED, "Authentication required",
         "The request carries no valid access token. Obtain one from `POST /api/v1/auth/token` and send it as `Authorization: Bearer <token>`."),
     Forbidden => ("forbidden", FORBIDDEN, "Forbidden",

@@ -89,11 +89,12 @@ impl ManageConnection for ConnectionManager {
                 // WAL lets readers run beside the writer; NORMAL sync keeps every
                 // committed transaction across a process crash. busy_timeout makes
                 // a writer wait for the lock instead of failing at once.
+                // busy_timeout first: switching to WAL needs a lock too.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL;
+                    "PRAGMA busy_timeout = 5000;
+                     PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = NORMAL;
-                     PRAGMA foreign_keys = ON;
-                     PRAGMA busy_timeout = 5000;",
+                     PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
@@ -161,7 +162,10 @@ impl Db {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        // Keep the request's span (and its request id) on the blocking thread.
+        let span = tracing::Span::current();
         actix_web::web::block(move || {
+            let _entered = span.enter();
             let mut conn = pool.get()?;
             f(&mut conn)
         })
@@ -200,6 +204,18 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, String> {
             .map_err(|e| format!("migration failed: {e}"))?,
     };
     Ok(applied)
+}
+
+/// The current time as stored: UTC, truncated to microseconds (PostgreSQL keeps
+/// microseconds, SQLite whatever it is given; truncating makes both agree).
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// A new record id: a UUIDv7, time-ordered, so ids also order pages.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
 }
 
 /// `SELECT 1`: is the database answering?

@@ -13,3 +13,174 @@ diesel::table! {
         version -> BigInt,
     }
 }
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        name -> Text,
+        name_search -> Text,
+        kind -> Text,
+        country -> Text,
+        krs -> Nullable<Text>,
+        nip -> Nullable<Text>,
+        regon -> Nullable<Text>,
+        teryt_code -> Nullable<Text>,
+        cui -> Nullable<Text>,
+        territorial_unit_code -> Nullable<Text>,
+        street -> Nullable<Text>,
+        city -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        website -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> Text,
+        full_name -> Text,
+        name_search -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        position -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    organization_members (id) {
+        id -> Text,
+        organization_id -> Text,
+        person_id -> Text,
+        role -> Text,
+        position -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        person_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    user_roles (user_id, role) {
+        user_id -> Text,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> Text,
+        code -> Text,
+        title -> Text,
+        title_search -> Text,
+        funding_programme -> Nullable<Text>,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        lead_organization_id -> Nullable<Text>,
+        status -> Text,
+        description -> Nullable<Text>,
+        archived_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    project_coordinators (project_id, person_id) {
+        project_id -> Text,
+        person_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        family_id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_clients (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    login_throttle (throttle_key) {
+        throttle_key -> Text,
+        failures -> Integer,
+        first_failure_at -> Timestamp,
+        blocked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    change_log (seq) {
+        seq -> BigInt,
+        occurred_at -> Timestamp,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        entity_type -> Text,
+        entity_id -> Text,
+        action -> Text,
+        changed_fields -> Text,
+        changes -> Text,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(organization_members -> organizations (organization_id));
+diesel::joinable!(organization_members -> people (person_id));
+diesel::joinable!(users -> people (person_id));
+diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(project_coordinators -> projects (project_id));
+diesel::joinable!(project_coordinators -> people (person_id));
+diesel::joinable!(api_clients -> organizations (organization_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    people,
+    organization_members,
+    users,
+    user_roles,
+    project_coordinators,
+    projects,
+);

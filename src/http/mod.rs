@@ -28,6 +28,7 @@ impl KnownPaths {
             .map(|(path, item)| {
                 let methods = [
                     ("GET", &item.get),
+                    ("HEAD", &item.get),
                     ("PUT", &item.put),
                     ("POST", &item.post),
                     ("DELETE", &item.delete),
@@ -120,16 +121,62 @@ pub fn problem_for_plain_errors<B: MessageBody + 'static>(
     Ok(ErrorHandlerResponse::Response(res))
 }
 
+/// The generic problem for a status, for errors raised outside our handlers.
 fn problem_code_for_status(status: actix_web::http::StatusCode) -> ProblemCode {
-    ProblemCode::ALL
-        .iter()
-        .copied()
-        .find(|c| c.status() == status)
-        .unwrap_or(if status.is_server_error() {
-            ProblemCode::InternalError
-        } else {
-            ProblemCode::InvalidParameter
-        })
+    match status.as_u16() {
+        401 => ProblemCode::Unauthorized,
+        403 => ProblemCode::Forbidden,
+        404 => ProblemCode::NotFound,
+        405 => ProblemCode::MethodNotAllowed,
+        406 => ProblemCode::NotAcceptable,
+        409 => ProblemCode::Conflict,
+        412 => ProblemCode::PreconditionFailed,
+        413 => ProblemCode::PayloadTooLarge,
+        415 => ProblemCode::UnsupportedMediaType,
+        422 => ProblemCode::ValidationFailed,
+        429 => ProblemCode::RateLimited,
+        503 => ProblemCode::ServiceUnavailable,
+        s if s >= 500 => ProblemCode::InternalError,
+        _ => ProblemCode::BadRequest,
+    }
+}
+
+/// Answers `HEAD` like `GET` without the body (RFC 9110 §9.3.2): routes are
+/// declared for GET only.
+pub async fn head_as_get(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let is_head = req.method() == actix_web::http::Method::HEAD;
+    if is_head {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    let res = next.call(req).await?;
+    if is_head {
+        Ok(res.map_body(|_, _| BoxBody::new(())))
+    } else {
+        Ok(res.map_into_boxed_body())
+    }
+}
+
+/// Checks a free-text parameter: no control characters (PostgreSQL refuses NUL),
+/// and at most `max` characters.
+pub fn text_param(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::invalid_parameter(
+            field,
+            "control_character",
+            "must not contain control characters",
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(ApiError::invalid_parameter(
+            field,
+            "too_long",
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(())
 }
 
 /// The type `ErrorHandlers` produces, for the signature of `build_app`.

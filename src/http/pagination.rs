@@ -75,17 +75,20 @@ pub fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|s| s.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
-        .ok_or_else(|| {
-            ApiError::new(
-                ProblemCode::InvalidCursor,
-                "The cursor is not one this service issued; use `next_cursor` unchanged.",
-            )
-            .with_errors(vec![crate::error::FieldError::new(
-                "cursor",
-                "invalid_cursor",
-                "not a cursor issued by this service",
-            )])
-        })
+        .ok_or_else(invalid_cursor)
+}
+
+/// The error for a cursor this service did not issue.
+pub fn invalid_cursor() -> ApiError {
+    ApiError::new(
+        ProblemCode::InvalidCursor,
+        "The cursor is not one this service issued; use `next_cursor` unchanged.",
+    )
+    .with_errors(vec![crate::error::FieldError::new(
+        "cursor",
+        "invalid_cursor",
+        "not a cursor issued by this service",
+    )])
 }
 
 /// One page of a collection.

@@ -27,6 +27,12 @@ pub async fn list_territorial_units(
 ) -> Result<HttpResponse, ApiError> {
     let page = list.0.page()?;
     let filter = filter.into_inner();
+    if let Some(q) = &filter.q {
+        crate::http::text_param("q", q, 200)?;
+    }
+    if let Some(parent) = &filter.parent {
+        crate::http::text_param("parent", parent, 32)?;
+    }
     let country = filter
         .country
         .map(|c| {
@@ -95,12 +101,13 @@ pub async fn list_territorial_units(
     tag = "territorial_units",
     params(
         ("code" = String, Path, description = "TERYT code (`02`, `0201`) or ISO 3166-2 code (`RO-CJ`)", example = "RO-CJ"),
-        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a copy the client holds; 304 if it is still current"),
+        crate::http::conditional::IfNoneMatch,
     ),
     responses(
         (status = 200, description = "The territorial unit", body = TerritorialUnit,
             headers(("ETag" = String, description = "Changes whenever the unit changes"))),
         (status = 304, response = responses::NotModified),
+        (status = 400, response = responses::BadRequest),
         (status = 404, response = responses::NotFound),
         (status = 503, response = responses::ServiceUnavailable),
     )
@@ -112,6 +119,7 @@ pub async fn get_territorial_unit(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
+    crate::http::text_param("code", &code, 32)?;
     let lookup = code.clone();
     let row = state
         .db

@@ -110,13 +110,13 @@ impl TryFrom<TerritorialUnitRow> for TerritorialUnit {
 #[into_params(parameter_in = Query)]
 pub struct TerritorialUnitFilter {
     /// ISO 3166-1 alpha-2 country code (`PL`, `RO`), case-insensitive.
-    #[param(example = "PL")]
+    #[param(example = "PL", pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
     pub level: Option<TerritorialLevel>,
     /// Only the direct children of the unit with this code.
-    #[param(example = "02")]
+    #[param(example = "02", max_length = 32)]
     pub parent: Option<String>,
     /// Text in the name; case and diacritics are ignored (`lodz` finds `łódzkie`).
-    #[param(example = "pomorskie")]
+    #[param(example = "pomorskie", max_length = 200)]
     pub q: Option<String>,
 }

@@ -182,7 +182,7 @@ async fn a_wrong_method_is_405_with_allow() {
         .send(TestRequest::delete().uri("/api/v1/territorial-units/02"))
         .await;
     res.assert_problem(405, "method_not_allowed");
-    assert_eq!(res.header("allow"), Some("GET"));
+    assert_eq!(res.header("allow"), Some("GET, HEAD"));
 }
 
 #[actix_web::test]

@@ -3,10 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
 mod cli;
 mod errors;
 mod health;
 mod openapi;
+mod organizations;
+mod people;
+mod projects;
 mod support;
 mod swagger_ui;
 mod territorial_units;

@@ -24,6 +24,7 @@ use diesel::prelude::*;
 use serde_json::Value;
 
 pub const TEST_DATABASE_ENV: &str = "COOPERA_TEST_DATABASE_URL";
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 
 /// The backend the tests run against.
 pub fn postgres_admin_url() -> Option<String> {
@@ -178,6 +179,11 @@ impl Builder {
         };
         TestApp {
             state: AppState {
+                tokens: std::sync::Arc::new(coopera::auth::jwt::TokenKeys::new(
+                    TEST_JWT_SECRET.as_bytes(),
+                    Duration::from_secs(900),
+                    Duration::from_secs(30 * 86_400),
+                )),
                 db,
                 body_limit: self.body_limit,
                 cors: self.cors,
@@ -341,4 +347,130 @@ fn migrations_hash() -> u64 {
         &mut hasher,
     );
     hasher.finish()
+}
+
+/// An actor for minting tokens in tests.
+pub fn user_actor(
+    id: &str,
+    person_id: Option<&str>,
+    roles: Vec<coopera::auth::Role>,
+) -> coopera::auth::Actor {
+    coopera::auth::Actor::User(coopera::auth::UserActor {
+        id: id.to_owned(),
+        person_id: person_id.map(str::to_owned),
+        roles,
+    })
+}
+
+pub fn client_actor(organization_id: &str, scopes: &[&str]) -> coopera::auth::Actor {
+    coopera::auth::Actor::Client(coopera::auth::ClientActor {
+        id: "test-client".to_owned(),
+        organization_id: organization_id.to_owned(),
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+    })
+}
+
+impl TestApp {
+    /// A signed access token for `actor`.
+    pub fn token(&self, actor: &coopera::auth::Actor) -> String {
+        self.state.tokens.issue(actor).expect("token").0
+    }
+
+    pub fn admin_token(&self) -> String {
+        self.token(&user_actor("admin", None, vec![coopera::auth::Role::Admin]))
+    }
+
+    /// Sends `req` with `Authorization: Bearer <token>`.
+    pub async fn send_as(&self, token: &str, req: TestRequest) -> TestResponse {
+        self.send(req.insert_header(("authorization", format!("Bearer {token}"))))
+            .await
+    }
+
+    pub async fn get_as(&self, token: &str, uri: &str) -> TestResponse {
+        self.send_as(token, TestRequest::get().uri(uri)).await
+    }
+
+    pub async fn post_json_as(&self, token: &str, uri: &str, body: Value) -> TestResponse {
+        self.send_as(token, TestRequest::post().uri(uri).set_json(body))
+            .await
+    }
+
+    pub async fn patch_json_as(&self, token: &str, uri: &str, body: Value) -> TestResponse {
+        self.send_as(token, TestRequest::patch().uri(uri).set_json(body))
+            .await
+    }
+
+    /// Creates a user directly in the database; returns its id.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        roles: Vec<coopera::auth::users::GlobalRole>,
+        person_id: Option<String>,
+    ) -> String {
+        let email = email.to_owned();
+        let hash = coopera::auth::password::hash(password).expect("hash");
+        self.db(move |conn| {
+            let caller = coopera::audit::Caller {
+                actor: coopera::auth::Actor::Anonymous,
+                request_id: None,
+            };
+            let row = coopera::auth::users::insert_user(
+                conn,
+                &caller,
+                coopera::auth::users::NewUser {
+                    display_name: email.clone(),
+                    email,
+                    password_hash: hash,
+                    roles,
+                    person_id,
+                },
+            )?;
+            Ok(row.id)
+        })
+        .await
+    }
+
+    /// Posts a form to the token endpoint.
+    pub async fn token_request(&self, form: &[(&str, &str)]) -> TestResponse {
+        self.send(
+            TestRequest::post().uri("/api/v1/auth/token").set_form(
+                form.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<Vec<_>>(),
+            ),
+        )
+        .await
+    }
+
+    /// Creates an organisation as admin; returns its id.
+    pub async fn create_org(&self, body: Value) -> String {
+        let res = self
+            .post_json_as(&self.admin_token(), "/api/v1/organizations", body)
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        res.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a person as admin; returns its id.
+    pub async fn create_person(&self, body: Value) -> String {
+        let res = self
+            .post_json_as(&self.admin_token(), "/api/v1/people", body)
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        res.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a project as admin; returns its id.
+    pub async fn create_project(&self, code: &str) -> String {
+        let res = self
+            .post_json_as(
+                &self.admin_token(),
+                "/api/v1/projects",
+                serde_json::json!({"code": code, "title": format!("Project {code}")}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        res.json()["id"].as_str().unwrap().to_owned()
+    }
 }

@@ -1,12 +1,14 @@
 -- Territorial units: Polish units keyed by TERYT (TERC) code, Romanian ones by
 -- ISO 3166-2 code. `name_search` holds the name folded for search (lowercase,
--- no diacritics), computed by the service for the rows it writes.
+-- no diacritics), computed by the service for the rows it writes. Keys use the
+-- "C" collation so that they sort byte-wise, as on SQLite, whatever the
+-- database's locale: keyset pagination must order identically on both.
 CREATE TABLE territorial_units (
-    code         TEXT PRIMARY KEY NOT NULL,
+    code         TEXT COLLATE "C" PRIMARY KEY NOT NULL,
     name         TEXT NOT NULL,
     name_search  TEXT NOT NULL,
     level        TEXT NOT NULL CHECK (level IN ('voivodeship', 'county', 'municipality')),
-    parent_code  TEXT REFERENCES territorial_units (code),
+    parent_code  TEXT COLLATE "C" REFERENCES territorial_units (code),
     country      TEXT NOT NULL CHECK (length(country) = 2),
     created_at   TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'utc'),
     updated_at   TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'utc'),

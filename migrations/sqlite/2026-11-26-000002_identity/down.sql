@@ -1,0 +1,11 @@
+DROP TABLE change_log;
+DROP TABLE login_throttle;
+DROP TABLE api_clients;
+DROP TABLE refresh_tokens;
+DROP TABLE project_coordinators;
+DROP TABLE projects;
+DROP TABLE user_roles;
+DROP TABLE users;
+DROP TABLE organization_members;
+DROP TABLE people;
+DROP TABLE organizations;

@@ -1,0 +1,145 @@
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::Caller;
+use crate::AppState;
+use crate::auth::policy::{Permission, authorize};
+use crate::db::schema::change_log::dsl as cl;
+use crate::error::{ApiError, responses};
+use crate::http::extract::ApiQuery;
+use crate::http::pagination::{ListParams, Page};
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = crate::db::schema::change_log)]
+struct ChangeRow {
+    seq: i64,
+    occurred_at: NaiveDateTime,
+    actor_kind: String,
+    actor_id: Option<String>,
+    entity_type: String,
+    entity_id: String,
+    action: String,
+    changed_fields: String,
+    changes: String,
+    request_id: Option<String>,
+}
+
+/// One entry of the change log.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "seq": 42, "occurred_at": "2026-11-26T10:00:00Z", "actor_kind": "user",
+    "actor_id": "019a1b2c-0000-7000-8000-000000000001", "entity_type": "organization",
+    "entity_id": "019a1b2c-0000-7000-8000-000000000002", "action": "update",
+    "changed_fields": ["name", "email"], "changes": {"name": "Fundacja Razem"},
+    "request_id": "01a216b8-8e10-7237-a7a0-b732f4057bab"
+}))]
+pub struct AuditEntry {
+    /// Position in the log; increases with commit order.
+    pub seq: i64,
+    pub occurred_at: DateTime<Utc>,
+    /// `user`, `client` or `system`.
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub entity_type: String,
+    pub entity_id: String,
+    /// `create`, `update`, `archive`, or a transition such as `activate`.
+    pub action: String,
+    /// Every field the change touched.
+    pub changed_fields: Vec<String>,
+    /// New values of the fields that are neither personal data nor secrets.
+    #[schema(value_type = Object)]
+    pub changes: BTreeMap<String, serde_json::Value>,
+    pub request_id: Option<String>,
+}
+
+/// Filters of `GET /api/v1/audit`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    /// `organization`, `person`, `project`, `user`, `api_client`, …
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor_id: Option<String>,
+    pub action: Option<String>,
+}
+
+/// Reads the change log, oldest first. Admins only.
+#[utoipa::path(
+    tag = "audit",
+    params(ListParams, AuditFilter),
+    security(("bearer" = []), ("oauth2" = [])),
+    responses(
+        (status = 200, description = "A page of the change log", body = Page<AuditEntry>),
+        (status = 400, response = responses::BadRequest),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 503, response = responses::ServiceUnavailable),
+    )
+)]
+#[get("/audit")]
+pub async fn list_audit_entries(
+    state: web::Data<AppState>,
+    caller: Caller,
+    list: ApiQuery<ListParams>,
+    filter: ApiQuery<AuditFilter>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::ReadAudit)?;
+    let page = list.0.page()?;
+    let after = page
+        .after
+        .as_deref()
+        .map(|c| {
+            c.parse::<i64>()
+                .map_err(|_| crate::http::pagination::invalid_cursor())
+        })
+        .transpose()?;
+    let filter = filter.into_inner();
+    let request = page.clone();
+    let rows = state
+        .db
+        .run(move |conn| {
+            let mut q = cl::change_log
+                .select(ChangeRow::as_select())
+                .order(cl::seq.asc())
+                .limit(request.fetch())
+                .into_boxed();
+            if let Some(after) = after {
+                q = q.filter(cl::seq.gt(after));
+            }
+            if let Some(since) = request.updated_since {
+                q = q.filter(cl::occurred_at.ge(since));
+            }
+            if let Some(v) = filter.entity_type {
+                q = q.filter(cl::entity_type.eq(v));
+            }
+            if let Some(v) = filter.entity_id {
+                q = q.filter(cl::entity_id.eq(v));
+            }
+            if let Some(v) = filter.actor_id {
+                q = q.filter(cl::actor_id.eq(v));
+            }
+            if let Some(v) = filter.action {
+                q = q.filter(cl::action.eq(v));
+            }
+            Ok(q.load::<ChangeRow>(conn)?)
+        })
+        .await?;
+    let page = Page::from_rows(rows, &page, |r| r.seq.to_string());
+    Ok(HttpResponse::Ok().json(page.map(|r| AuditEntry {
+        seq: r.seq,
+        occurred_at: r.occurred_at.and_utc(),
+        actor_kind: r.actor_kind,
+        actor_id: r.actor_id,
+        entity_type: r.entity_type,
+        entity_id: r.entity_id,
+        action: r.action,
+        changed_fields: serde_json::from_str(&r.changed_fields).unwrap_or_default(),
+        changes: serde_json::from_str(&r.changes).unwrap_or_default(),
+        request_id: r.request_id,
+    })))
+}

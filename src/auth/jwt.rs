@@ -1,0 +1,190 @@
+//! Access tokens: short-lived HS256 JWTs. Everything an access decision needs
+//! (the actor and its roles or scopes) is in the token, so any instance can check
+//! it without shared state; the short lifetime bounds how long a change of roles
+//! takes to apply.
+
+use std::path::Path;
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, ClientActor, Role, UserActor};
+use crate::error::{ApiError, ProblemCode};
+
+pub const ISSUER: &str = "coopera";
+pub const AUDIENCE: &str = "coopera-api";
+/// Clock skew tolerated on `exp` and `iat`.
+const LEEWAY_SECS: u64 = 30;
+pub const MIN_SECRET_LEN: usize = 32;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    pub aud: String,
+    /// The user's or the API client's id.
+    pub sub: String,
+    pub exp: i64,
+    pub iat: i64,
+    pub jti: String,
+    /// `user` or `client`.
+    pub kind: String,
+    /// A user's roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+    /// A user's person record, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    /// A client's scopes, space-separated (RFC 8693 `scope`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// A client's organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+}
+
+/// The signing secret and token lifetimes.
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+}
+
+impl TokenKeys {
+    pub fn new(secret: &[u8], access_ttl: Duration, refresh_ttl: Duration) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.algorithms = vec![Algorithm::HS256];
+        validation.leeway = LEEWAY_SECS;
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            access_ttl,
+            refresh_ttl,
+        }
+    }
+
+    /// Signs an access token for `actor`; returns it and its lifetime in seconds.
+    pub fn issue(&self, actor: &Actor) -> Result<(String, u64), ApiError> {
+        let now = chrono::Utc::now().timestamp();
+        let ttl = self.access_ttl.as_secs();
+        let mut claims = Claims {
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            sub: String::new(),
+            exp: now + ttl as i64,
+            iat: now,
+            jti: uuid::Uuid::now_v7().to_string(),
+            kind: String::new(),
+            roles: Vec::new(),
+            person: None,
+            scope: None,
+            org: None,
+        };
+        match actor {
+            Actor::User(user) => {
+                claims.sub = user.id.clone();
+                claims.kind = "user".to_owned();
+                claims.roles = user.roles.clone();
+                claims.person = user.person_id.clone();
+            }
+            Actor::Client(client) => {
+                claims.sub = client.id.clone();
+                claims.kind = "client".to_owned();
+                claims.scope = Some(client.scopes.join(" "));
+                claims.org = Some(client.organization_id.clone());
+            }
+            Actor::Anonymous => {
+                return Err(ApiError::internal("no token for an anonymous actor"));
+            }
+        }
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ApiError::internal(format!("signing a token failed: {e}")))?;
+        Ok((token, ttl))
+    }
+
+    /// Checks a bearer token's algorithm, signature, issuer, audience and expiry.
+    pub fn verify(&self, token: &str) -> Result<Actor, ApiError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| {
+                tracing::debug!(error = %e, "access token refused");
+                unauthorized("The access token is invalid or has expired.")
+            })?;
+        let c = data.claims;
+        match c.kind.as_str() {
+            "user" => Ok(Actor::User(UserActor {
+                id: c.sub,
+                person_id: c.person,
+                roles: c.roles,
+            })),
+            "client" => Ok(Actor::Client(ClientActor {
+                id: c.sub,
+                organization_id: c.org.unwrap_or_default(),
+                scopes: c
+                    .scope
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
+            })),
+            _ => Err(unauthorized("The access token is invalid or has expired.")),
+        }
+    }
+}
+
+pub fn unauthorized(detail: &'static str) -> ApiError {
+    ApiError::new(ProblemCode::Unauthorized, detail)
+}
+
+/// The signing secret: `COOPERA_JWT_SECRET` if set (at least 32 bytes), otherwise
+/// one generated on first start and kept in `<data dir>/jwt-secret`, so tokens
+/// survive restarts. Several instances must share the variable.
+pub fn load_secret(configured: Option<&str>, data_dir: &Path) -> Result<Vec<u8>, String> {
+    if let Some(secret) = configured {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    let path = data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= MIN_SECRET_LEN {
+            tracing::warn!(
+                path = %path.display(),
+                "COOPERA_JWT_SECRET is not set; using the secret kept in the data folder"
+            );
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    let secret = super::secrets::generate("");
+    write_private(&path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    tracing::warn!(
+        path = %path.display(),
+        "COOPERA_JWT_SECRET is not set; generated a signing secret and kept it in the data folder (set the variable when running several instances)"
+    );
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}

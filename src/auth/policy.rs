@@ -1,0 +1,271 @@
+//! Every access decision of the service, in one place.
+//!
+//! Handlers name the operation and the object it touches ([`Permission`]) and call
+//! [`authorize`]. Anything not granted below is refused: 401 for an anonymous
+//! caller, 403 for an authenticated one. API clients act for their organisation
+//! and are further limited by their scopes.
+
+use super::{Actor, ClientActor, Role, UserActor};
+use crate::error::{ApiError, ProblemCode};
+
+/// The scopes an API client can be granted: `<module>:read` and `<module>:write`.
+pub const SCOPES: &[&str] = &[
+    "organizations:read",
+    "organizations:write",
+    "people:read",
+    "people:write",
+    "projects:read",
+    "projects:write",
+];
+
+/// An operation and the object it applies to.
+#[derive(Debug, Clone, Copy)]
+pub enum Permission<'a> {
+    /// Read the shared directory of a module (organisations, people without
+    /// personal fields, projects): any signed-in user, clients with `<module>:read`.
+    ReadDirectory(&'static str),
+    CreateOrganization,
+    UpdateOrganization {
+        organization_id: &'a str,
+    },
+    ArchiveOrganization,
+    ManageOrganizationMembers {
+        organization_id: &'a str,
+    },
+    CreatePerson,
+    /// Change a person, or read their personal fields.
+    UpdatePerson {
+        person_id: &'a str,
+        organizations: &'a [String],
+    },
+    ReadPersonalData {
+        person_id: &'a str,
+        organizations: &'a [String],
+    },
+    CreateProject,
+    UpdateProject {
+        project_id: &'a str,
+    },
+    ManageProjectCoordinators,
+    ManageUsers,
+    ManageApiClients,
+    ReadAudit,
+}
+
+/// Allowed, or the 401/403 to answer.
+pub fn authorize(actor: &Actor, permission: Permission<'_>) -> Result<(), ApiError> {
+    let allowed = match actor {
+        Actor::Anonymous => {
+            return Err(ApiError::new(
+                ProblemCode::Unauthorized,
+                "This operation needs an access token: obtain one from POST /api/v1/auth/token.",
+            ));
+        }
+        Actor::User(user) => user_may(user, permission),
+        Actor::Client(client) => client_may(client, permission),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ProblemCode::Forbidden,
+            "Your roles do not allow this operation on this record.",
+        ))
+    }
+}
+
+/// 401 for an anonymous caller; for handlers that must find the object before
+/// they can decide, so that anonymous callers learn nothing about it.
+pub fn require_signed_in(actor: &Actor) -> Result<(), ApiError> {
+    match actor {
+        Actor::Anonymous => Err(ApiError::new(
+            ProblemCode::Unauthorized,
+            "This operation needs an access token: obtain one from POST /api/v1/auth/token.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the check passes, for callers that filter rather than refuse (such
+/// as hiding personal fields).
+pub fn allows(actor: &Actor, permission: Permission<'_>) -> bool {
+    authorize(actor, permission).is_ok()
+}
+
+fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
+    let has = |role: &Role| user.roles.contains(role);
+    if has(&Role::Admin) {
+        return true;
+    }
+    let org_admin_of = |org: &str| {
+        user.roles
+            .iter()
+            .any(|r| matches!(r, Role::OrgAdmin { organization_id } if organization_id == org))
+    };
+    let is_coordinator = user
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::Coordinator { .. }));
+    let is_org_admin = user
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::OrgAdmin { .. }));
+    let is_self = |person: &str| user.person_id.as_deref() == Some(person);
+
+    match permission {
+        Permission::ReadDirectory(_) => true,
+        Permission::CreateOrganization => is_coordinator,
+        Permission::UpdateOrganization { organization_id }
+        | Permission::ManageOrganizationMembers { organization_id } => {
+            org_admin_of(organization_id)
+        }
+        Permission::CreatePerson => is_coordinator || is_org_admin,
+        Permission::UpdatePerson {
+            person_id,
+            organizations,
+        }
+        | Permission::ReadPersonalData {
+            person_id,
+            organizations,
+        } => is_self(person_id) || organizations.iter().any(|o| org_admin_of(o)),
+        Permission::UpdateProject { project_id } => user
+            .roles
+            .iter()
+            .any(|r| matches!(r, Role::Coordinator { project_id: p } if p == project_id)),
+        Permission::ArchiveOrganization
+        | Permission::CreateProject
+        | Permission::ManageProjectCoordinators
+        | Permission::ManageUsers
+        | Permission::ManageApiClients
+        | Permission::ReadAudit => false,
+    }
+}
+
+fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
+    let scope = |s: &str| client.scopes.iter().any(|c| c == s);
+    let own = |org: &str| client.organization_id == org;
+    match permission {
+        Permission::ReadDirectory(module) => scope(&format!("{module}:read")),
+        Permission::UpdateOrganization { organization_id } => {
+            scope("organizations:write") && own(organization_id)
+        }
+        Permission::CreatePerson => scope("people:write"),
+        Permission::UpdatePerson { organizations, .. } => {
+            scope("people:write") && organizations.iter().any(|o| own(o))
+        }
+        Permission::ReadPersonalData { organizations, .. } => {
+            scope("people:read") && organizations.iter().any(|o| own(o))
+        }
+        Permission::CreateOrganization
+        | Permission::ArchiveOrganization
+        | Permission::ManageOrganizationMembers { .. }
+        | Permission::CreateProject
+        | Permission::UpdateProject { .. }
+        | Permission::ManageProjectCoordinators
+        | Permission::ManageUsers
+        | Permission::ManageApiClients
+        | Permission::ReadAudit => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(roles: Vec<Role>) -> Actor {
+        Actor::User(UserActor {
+            id: "u".into(),
+            person_id: Some("p".into()),
+            roles,
+        })
+    }
+
+    #[test]
+    fn anonymous_is_401_and_the_unprivileged_403() {
+        let err = authorize(
+            &Actor::Anonymous,
+            Permission::ReadDirectory("organizations"),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), ProblemCode::Unauthorized);
+        let err = authorize(&user(vec![]), Permission::ManageUsers).unwrap_err();
+        assert_eq!(err.code(), ProblemCode::Forbidden);
+    }
+
+    #[test]
+    fn an_org_admin_changes_only_their_organisation() {
+        let a = user(vec![Role::OrgAdmin {
+            organization_id: "A".into(),
+        }]);
+        assert!(allows(
+            &a,
+            Permission::UpdateOrganization {
+                organization_id: "A"
+            }
+        ));
+        assert!(!allows(
+            &a,
+            Permission::UpdateOrganization {
+                organization_id: "B"
+            }
+        ));
+        let member = user(vec![Role::OrgMember {
+            organization_id: "A".into(),
+        }]);
+        assert!(!allows(
+            &member,
+            Permission::UpdateOrganization {
+                organization_id: "A"
+            }
+        ));
+    }
+
+    #[test]
+    fn a_client_needs_the_scope_and_its_own_organisation() {
+        let client = |scopes: &[&str]| {
+            Actor::Client(ClientActor {
+                id: "c".into(),
+                organization_id: "A".into(),
+                scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            })
+        };
+        let writer = client(&["organizations:write"]);
+        assert!(allows(
+            &writer,
+            Permission::UpdateOrganization {
+                organization_id: "A"
+            }
+        ));
+        assert!(!allows(
+            &writer,
+            Permission::UpdateOrganization {
+                organization_id: "B"
+            }
+        ));
+        assert!(!allows(&writer, Permission::ReadDirectory("organizations")));
+        assert!(allows(
+            &client(&["organizations:read"]),
+            Permission::ReadDirectory("organizations")
+        ));
+        assert!(!allows(&client(SCOPES), Permission::ManageUsers));
+    }
+
+    #[test]
+    fn personal_data_is_for_the_person_their_org_admins_and_admins() {
+        let orgs = vec!["A".to_string()];
+        let perm = Permission::ReadPersonalData {
+            person_id: "p",
+            organizations: &orgs,
+        };
+        assert!(allows(&user(vec![]), perm), "the person themself");
+        let other = Actor::User(UserActor {
+            id: "v".into(),
+            person_id: Some("q".into()),
+            roles: vec![Role::OrgMember {
+                organization_id: "A".into(),
+            }],
+        });
+        assert!(!allows(&other, perm));
+        assert!(allows(&user(vec![Role::Admin]), perm));
+    }
+}

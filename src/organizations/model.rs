@@ -1,0 +1,358 @@
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::db::schema::{organization_members, organizations};
+
+/// The kind of an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganizationKind {
+    /// Association, foundation or other non-profit.
+    Ngo,
+    /// A JST: gmina, powiat, województwo; a Romanian local authority.
+    LocalGovernment,
+    GovernmentAdministration,
+    PublicInstitution,
+    Business,
+    InformalGroup,
+}
+
+impl OrganizationKind {
+    pub const ALL: [OrganizationKind; 6] = [
+        Self::Ngo,
+        Self::LocalGovernment,
+        Self::GovernmentAdministration,
+        Self::PublicInstitution,
+        Self::Business,
+        Self::InformalGroup,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ngo => "ngo",
+            Self::LocalGovernment => "local_government",
+            Self::GovernmentAdministration => "government_administration",
+            Self::PublicInstitution => "public_institution",
+            Self::Business => "business",
+            Self::InformalGroup => "informal_group",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Public-sector kinds, for the sector mix of partnerships.
+    pub fn is_public_sector(self) -> bool {
+        matches!(
+            self,
+            Self::LocalGovernment | Self::GovernmentAdministration | Self::PublicInstitution
+        )
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organizations)]
+pub struct OrganizationRow {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub country: String,
+    pub krs: Option<String>,
+    pub nip: Option<String>,
+    pub regon: Option<String>,
+    pub teryt_code: Option<String>,
+    pub cui: Option<String>,
+    pub territorial_unit_code: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub archived_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// An organisation: an NGO, a local government unit (JST), a public institution…
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "019a1b2c-0000-7000-8000-000000000002", "name": "Fundacja Razem", "kind": "ngo",
+    "country": "PL", "krs": "0000012345", "nip": "5260250274", "regon": "123456785",
+    "teryt_code": null, "cui": null, "territorial_unit_code": "14",
+    "street": "ul. Marszałkowska 1", "city": "Warszawa", "postal_code": "00-001",
+    "email": "biuro@razem.example.org", "phone": "+48 22 000 00 00",
+    "website": "https://razem.example.org", "archived_at": null,
+    "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 1
+}))]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub kind: OrganizationKind,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Polish National Court Register number (10 digits).
+    pub krs: Option<String>,
+    /// Polish tax identification number (10 digits, checksummed).
+    pub nip: Option<String>,
+    /// Polish statistical number (9 or 14 digits, checksummed).
+    pub regon: Option<String>,
+    /// For a local government unit: the territorial unit it governs (TERYT code
+    /// in Poland, ISO 3166-2 code in Romania).
+    pub teryt_code: Option<String>,
+    /// Romanian fiscal code (CUI/CIF, checksummed).
+    pub cui: Option<String>,
+    /// Where the organisation is based.
+    pub territorial_unit_code: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    /// Set when archived; archived organisations are hidden from lists by default.
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl TryFrom<OrganizationRow> for Organization {
+    type Error = crate::error::ApiError;
+
+    fn try_from(r: OrganizationRow) -> Result<Self, Self::Error> {
+        let kind = OrganizationKind::parse(&r.kind).ok_or_else(|| {
+            crate::error::ApiError::internal(format!("organisation {} has kind {}", r.id, r.kind))
+        })?;
+        Ok(Self {
+            id: r.id,
+            name: r.name,
+            kind,
+            country: r.country,
+            krs: r.krs,
+            nip: r.nip,
+            regon: r.regon,
+            teryt_code: r.teryt_code,
+            cui: r.cui,
+            territorial_unit_code: r.territorial_unit_code,
+            street: r.street,
+            city: r.city,
+            postal_code: r.postal_code,
+            email: r.email,
+            phone: r.phone,
+            website: r.website,
+            archived_at: r.archived_at.map(|t| t.and_utc()),
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+            version: r.version,
+        })
+    }
+}
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}
+
+/// A new organisation.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Gmina Miasto Płock", "kind": "local_government", "country": "PL",
+    "teryt_code": "14", "nip": "7743135712", "regon": "611015695"
+}))]
+pub struct CreateOrganization {
+    #[validate(length(min = 1, max = 300))]
+    pub name: String,
+    pub kind: OrganizationKind,
+    /// ISO 3166-1 alpha-2, e.g. `PL`, `RO`.
+    #[validate(length(equal = 2))]
+    pub country: String,
+    pub krs: Option<String>,
+    pub nip: Option<String>,
+    pub regon: Option<String>,
+    /// Required for a local government unit.
+    pub teryt_code: Option<String>,
+    pub cui: Option<String>,
+    pub territorial_unit_code: Option<String>,
+    #[validate(length(max = 300))]
+    pub street: Option<String>,
+    #[validate(length(max = 200))]
+    pub city: Option<String>,
+    #[validate(length(max = 20))]
+    pub postal_code: Option<String>,
+    #[validate(email(code = "invalid_email", message = "must be an email address"))]
+    pub email: Option<String>,
+    #[validate(length(max = 50))]
+    pub phone: Option<String>,
+    #[validate(
+        url(code = "invalid_url", message = "must be a URL"),
+        length(max = 500)
+    )]
+    pub website: Option<String>,
+}
+
+/// Changes to an organisation: an absent field is unchanged, `null` clears it.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganization {
+    #[validate(length(min = 1, max = 300))]
+    pub name: Option<String>,
+    pub kind: Option<OrganizationKind>,
+    #[validate(length(equal = 2))]
+    pub country: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub krs: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub nip: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub regon: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub teryt_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub cui: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub territorial_unit_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub street: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub city: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub postal_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub website: Option<Option<String>>,
+}
+
+/// Filters of `GET /api/v1/organizations`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganizationFilter {
+    pub kind: Option<OrganizationKind>,
+    /// Organisations based in, or governing, this territorial unit.
+    #[param(max_length = 32)]
+    pub territorial_unit: Option<String>,
+    #[param(pattern = "^[A-Za-z]{2}$")]
+    pub country: Option<String>,
+    /// Text in the name; case and diacritics are ignored.
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// Include archived organisations (default false).
+    pub include_archived: Option<bool>,
+}
+
+/// A membership role in an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberRole {
+    /// Manages the organisation's record, members and people.
+    OrgAdmin,
+    OrgMember,
+}
+
+impl MemberRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OrgAdmin => "org_admin",
+            Self::OrgMember => "org_member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "org_admin" => Some(Self::OrgAdmin),
+            "org_member" => Some(Self::OrgMember),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organization_members)]
+pub struct MemberRow {
+    pub id: String,
+    pub organization_id: String,
+    pub person_id: String,
+    pub role: String,
+    pub position: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// A person's membership of an organisation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Member {
+    pub id: String,
+    pub organization_id: String,
+    pub person_id: String,
+    /// The person's name.
+    pub full_name: String,
+    pub role: MemberRole,
+    /// The person's position in the organisation.
+    pub position: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Member {
+    pub fn from_row(r: MemberRow, full_name: String) -> Self {
+        Self {
+            id: r.id,
+            organization_id: r.organization_id,
+            person_id: r.person_id,
+            full_name,
+            role: MemberRole::parse(&r.role).unwrap_or(MemberRole::OrgMember),
+            position: r.position,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+            version: r.version,
+        }
+    }
+}
+
+/// Adds a person to an organisation.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddMember {
+    pub person_id: String,
+    pub role: MemberRole,
+    #[validate(length(max = 200))]
+    pub position: Option<String>,
+}
+
+/// Changes a membership.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMember {
+    pub role: Option<MemberRole>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    #[validate(length(max = 200))]
+    pub position: Option<Option<String>>,
+}

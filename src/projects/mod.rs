@@ -1,0 +1,18 @@
+//! Projects: title, code, funding programme, period, lead organisation, status
+//! (`planned` → `active` → `closed`) and coordinators (people who run it and get
+//! the `coordinator` role for it).
+
+pub mod handlers;
+pub mod rules;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(handlers::list_projects)
+        .service(handlers::create_project)
+        .service(handlers::get_project)
+        .service(handlers::update_project)
+        .service(handlers::activate_project)
+        .service(handlers::close_project)
+        .service(handlers::list_project_coordinators)
+        .service(handlers::add_project_coordinator)
+        .service(handlers::remove_project_coordinator);
+}

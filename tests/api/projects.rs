@@ -1,0 +1,188 @@
+//! Projects: the status workflow and coordinators.
+
+use actix_web::test::TestRequest;
+use coopera::auth::Role;
+use serde_json::json;
+
+use crate::support::{TestApp, user_actor};
+
+#[actix_web::test]
+async fn a_project_moves_planned_active_closed_and_refuses_other_transitions() {
+    let app = TestApp::new().await;
+    let id = app.create_project("POWER-1").await;
+    let admin = app.admin_token();
+    let post = |action: &str| TestRequest::post().uri(&format!("/api/v1/projects/{id}/{action}"));
+
+    let res = app.send_as(&admin, post("close")).await;
+    let body = res.assert_problem(409, "invalid_transition");
+    assert_eq!(body["current_state"], "planned");
+    assert_eq!(body["allowed_transitions"], json!(["activate"]));
+
+    let res = app.send_as(&admin, post("activate")).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["status"], "active");
+    let body = app
+        .send_as(&admin, post("activate"))
+        .await
+        .assert_problem(409, "invalid_transition");
+    assert_eq!(body["current_state"], "active");
+    assert_eq!(body["allowed_transitions"], json!(["close"]));
+
+    assert_eq!(
+        app.send_as(&admin, post("close")).await.json()["status"],
+        "closed"
+    );
+    let body = app
+        .send_as(&admin, post("activate"))
+        .await
+        .assert_problem(409, "invalid_transition");
+    assert_eq!(body["current_state"], "closed");
+    assert_eq!(body["allowed_transitions"], json!([]));
+    app.patch_json_as(
+        &admin,
+        &format!("/api/v1/projects/{id}"),
+        json!({"title": "X"}),
+    )
+    .await
+    .assert_problem(409, "invalid_transition");
+
+    let log = app
+        .get_as(&admin, &format!("/api/v1/audit?entity_id={id}"))
+        .await
+        .json();
+    let actions: Vec<_> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(actions, ["create", "activate", "close"]);
+}
+
+#[actix_web::test]
+async fn a_coordinator_runs_their_project_only() {
+    let app = TestApp::new().await;
+    let mine = app.create_project("P-1").await;
+    let theirs = app.create_project("P-2").await;
+    let token = app.token(&user_actor(
+        "c",
+        Some("p"),
+        vec![Role::Coordinator {
+            project_id: mine.clone(),
+        }],
+    ));
+    let res = app
+        .patch_json_as(
+            &token,
+            &format!("/api/v1/projects/{mine}"),
+            json!({"funding_programme": "FERS"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    app.patch_json_as(
+        &token,
+        &format!("/api/v1/projects/{theirs}"),
+        json!({"funding_programme": "FERS"}),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    app.send_as(
+        &token,
+        TestRequest::post().uri(&format!("/api/v1/projects/{theirs}/activate")),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn project_rules_are_checked() {
+    let app = TestApp::new().await;
+    let admin = app.admin_token();
+    app.create_project("DUP").await;
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/projects",
+            json!({"code": "DUP", "title": "Again"}),
+        )
+        .await;
+    assert_eq!(
+        res.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "not_unique"
+    );
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/projects",
+            json!({"code": "D2", "title": "T", "starts_on": "2026-05-01", "ends_on": "2026-01-01"}),
+        )
+        .await;
+    assert_eq!(
+        res.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "ends_on"
+    );
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/projects",
+            json!({"code": "D3", "title": "T", "starts_on": "1 May"}),
+        )
+        .await;
+    assert_eq!(
+        res.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "starts_on"
+    );
+}
+
+#[actix_web::test]
+async fn coordinators_gain_the_role_at_their_next_login() {
+    let app = TestApp::new().await;
+    let project = app.create_project("P-9").await;
+    let person = app.create_person(json!({"full_name": "Maria Nowak"})).await;
+    app.create_user(
+        "maria@example.org",
+        "a long enough passphrase",
+        vec![],
+        Some(person.clone()),
+    )
+    .await;
+    let admin = app.admin_token();
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/projects/{project}/coordinators"),
+            json!({"person_id": person}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(res.json()[0]["full_name"], "Maria Nowak");
+    let login = app
+        .token_request(&[
+            ("grant_type", "password"),
+            ("username", "maria@example.org"),
+            ("password", "a long enough passphrase"),
+        ])
+        .await
+        .json();
+    let token = login["access_token"].as_str().unwrap();
+    let me = app.get_as(token, "/api/v1/me").await.json();
+    assert_eq!(
+        me["roles"],
+        json!([{"role": "coordinator", "project_id": project}])
+    );
+    let res = app
+        .patch_json_as(
+            token,
+            &format!("/api/v1/projects/{project}"),
+            json!({"description": "Runs it"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::delete().uri(&format!("/api/v1/projects/{project}/coordinators/{person}")),
+        )
+        .await;
+    assert_eq!(res.status, 204);
+}

@@ -159,7 +159,7 @@ pub async fn create_api_client(
     let row = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 crate::organizations::ensure_exists(
                     conn,
                     &body.organization_id,
@@ -384,7 +384,11 @@ where
     state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
+                // Lock the row first, so concurrent changes queue instead of failing.
+                diesel::update(ac::table.find(&id))
+                    .set(ac::version.eq(ac::version))
+                    .execute(conn)?;
                 let current = load(conn, &id)?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
                 if current.revoked_at.is_some() {

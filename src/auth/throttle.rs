@@ -44,42 +44,80 @@ pub fn blocked_for(conn: &mut DbConn, keys: &[String]) -> Result<Option<u64>, Ap
 }
 
 /// Counts a failure against `key`; returns how many failures the window holds.
+/// Safe under concurrency: the increment is one atomic `UPDATE`, which also locks
+/// the row for the rest of the transaction.
 pub fn record_failure(conn: &mut DbConn, key: &str, limit: i32) -> Result<i32, ApiError> {
-    conn.transaction(|conn| {
+    // A concurrent first failure may insert the row between our update and our
+    // insert; the second attempt then finds it.
+    match record_failure_once(conn, key, limit) {
+        Err(Retry) => record_failure_once(conn, key, limit).map_err(|Retry| {
+            ApiError::internal("login throttle row vanished while it was being updated")
+        })?,
+        Ok(result) => result,
+    }
+}
+
+struct Retry;
+
+fn record_failure_once(
+    conn: &mut DbConn,
+    key: &str,
+    limit: i32,
+) -> Result<Result<i32, ApiError>, Retry> {
+    let outcome = crate::db::write_transaction(conn, |conn| {
         let now = crate::db::now();
-        let row: Option<(i32, NaiveDateTime)> = lt::login_throttle
-            .find(key)
-            .select((lt::failures, lt::first_failure_at))
-            .first(conn)
-            .optional()?;
-        let (failures, first) = match row {
-            Some((n, first)) if now - first < Duration::minutes(WINDOW_MINUTES) => (n + 1, first),
-            _ => (1, now),
-        };
-        let blocked_until = (failures >= limit).then(|| {
-            let doublings = (failures - limit).min(10) as u32;
-            let secs = (FIRST_BLOCK_SECS << doublings).min(MAX_BLOCK_SECS);
-            now + Duration::seconds(secs)
-        });
-        let updated = diesel::update(lt::login_throttle.find(key))
-            .set((
-                lt::failures.eq(failures),
-                lt::first_failure_at.eq(first),
-                lt::blocked_until.eq(blocked_until),
-            ))
+        let bumped = diesel::update(lt::login_throttle.find(key))
+            .set(lt::failures.eq(lt::failures + 1))
             .execute(conn)?;
-        if updated == 0 {
-            diesel::insert_into(lt::login_throttle)
+        if bumped == 0 {
+            let inserted = diesel::insert_into(lt::login_throttle)
                 .values((
                     lt::throttle_key.eq(key),
-                    lt::failures.eq(failures),
-                    lt::first_failure_at.eq(first),
-                    lt::blocked_until.eq(blocked_until),
+                    lt::failures.eq(1),
+                    lt::first_failure_at.eq(now),
+                    lt::blocked_until.eq(None::<NaiveDateTime>),
                 ))
-                .execute(conn)?;
+                .execute(conn);
+            // A unique violation (someone inserted first) becomes AlreadyExists,
+            // which rolls back and retries below.
+            inserted?;
+            return block_if_needed(conn, key, 1, now, limit);
         }
-        Ok(failures)
-    })
+        let (failures, first): (i32, NaiveDateTime) = lt::login_throttle
+            .find(key)
+            .select((lt::failures, lt::first_failure_at))
+            .first(conn)?;
+        if now - first >= Duration::minutes(WINDOW_MINUTES) {
+            // The window has passed: this failure starts a new one.
+            diesel::update(lt::login_throttle.find(key))
+                .set((lt::failures.eq(1), lt::first_failure_at.eq(now)))
+                .execute(conn)?;
+            return block_if_needed(conn, key, 1, now, limit);
+        }
+        block_if_needed(conn, key, failures, now, limit)
+    });
+    match outcome {
+        Err(e) if e.code() == crate::error::ProblemCode::AlreadyExists => Err(Retry),
+        other => Ok(other),
+    }
+}
+
+fn block_if_needed(
+    conn: &mut DbConn,
+    key: &str,
+    failures: i32,
+    now: NaiveDateTime,
+    limit: i32,
+) -> Result<i32, ApiError> {
+    let blocked_until = (failures >= limit).then(|| {
+        let doublings = (failures - limit).min(10) as u32;
+        let secs = (FIRST_BLOCK_SECS << doublings).min(MAX_BLOCK_SECS);
+        now + Duration::seconds(secs)
+    });
+    diesel::update(lt::login_throttle.find(key))
+        .set(lt::blocked_until.eq(blocked_until))
+        .execute(conn)?;
+    Ok(failures)
 }
 
 pub fn clear(conn: &mut DbConn, key: &str) -> Result<(), ApiError> {

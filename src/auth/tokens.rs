@@ -271,7 +271,7 @@ async fn refresh_grant(state: &AppState, form: TokenRequest) -> Result<HttpRespo
     let outcome = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let now = crate::db::now();
                 let row: Option<RefreshRow> =
                     rt::table

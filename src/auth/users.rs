@@ -174,7 +174,7 @@ pub struct NewUser {
 
 /// Inserts a user and its roles, recording the change.
 pub fn insert_user(conn: &mut DbConn, caller: &Caller, new: NewUser) -> Result<UserRow, ApiError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let now = crate::db::now();
         let id = crate::db::new_id();
         let exists: i64 = users::table
@@ -568,7 +568,7 @@ pub async fn update_user(
     let body = body.into_inner();
     let id = id.into_inner();
     let (current, _) = load_user(&state, id.clone()).await?;
-    check_if_match(req.headers(), &etag(&current.id, current.version))?;
+    let headers = req.headers().clone();
     let password_hash = match body.password.clone() {
         Some(password) => {
             super::password::check_strength(&password, &current.email)
@@ -577,29 +577,21 @@ pub async fn update_user(
         }
         None => None,
     };
-    let expected_version = current.version;
     let (row, roles) = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let now = crate::db::now();
                 let mut change = Change::new("user", &id, "update");
-                let updated = diesel::update(
-                    users::table
-                        .find(&id)
-                        .filter(users::version.eq(expected_version)),
-                )
-                .set((
-                    users::updated_at.eq(now),
-                    users::version.eq(expected_version + 1),
-                ))
-                .execute(conn)?;
-                if updated == 0 {
-                    return Err(ApiError::new(
-                        ProblemCode::PreconditionFailed,
-                        "The account changed while this request was processed; read it again and retry.",
-                    ));
-                }
+                // Bumping the version first locks the row for this transaction.
+                diesel::update(users::table.find(&id))
+                    .set((
+                        users::updated_at.eq(now),
+                        users::version.eq(users::version + 1),
+                    ))
+                    .execute(conn)?;
+                let version: i64 = users::table.find(&id).select(users::version).first(conn)?;
+                check_if_match(&headers, &etag(&id, version - 1))?;
                 if let Some(name) = &body.display_name {
                     diesel::update(users::table.find(&id))
                         .set(users::display_name.eq(name.trim()))

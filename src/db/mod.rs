@@ -218,6 +218,46 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// Runs `f` in a transaction that intends to write. On SQLite it begins with
+/// `BEGIN IMMEDIATE`, taking the write lock first: a deferred transaction that
+/// reads and then writes fails at once with SQLITE_BUSY (without waiting for
+/// busy_timeout) whenever another connection committed in between. PostgreSQL
+/// needs no such care.
+pub fn write_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if !matches!(conn, DbConn::Sqlite(_)) {
+        return conn.transaction(f);
+    }
+    on_sqlite(conn, |c| {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+    })?;
+    match f(conn) {
+        Ok(value) => {
+            on_sqlite(conn, AnsiTransactionManager::commit_transaction)?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) = on_sqlite(conn, AnsiTransactionManager::rollback_transaction) {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(err)
+        }
+    }
+}
+
+fn on_sqlite(
+    conn: &mut DbConn,
+    op: impl FnOnce(&mut SqliteConnection) -> diesel::QueryResult<()>,
+) -> diesel::QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => op(c),
+        DbConn::Postgres(_) => Ok(()),
+    }
+}
+
 /// `SELECT 1`: is the database answering?
 pub fn ping(conn: &mut DbConn) -> Result<(), ApiError> {
     conn.batch_execute("SELECT 1")

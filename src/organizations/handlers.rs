@@ -254,7 +254,7 @@ pub async fn create_organization(
     let row = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 invalid(check_against_database(conn, &fields, None)?)?;
                 let id = crate::db::new_id();
                 let now = crate::db::now();
@@ -392,7 +392,11 @@ pub async fn update_organization(
     let row = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
+                // Lock the row first, so concurrent changes queue instead of failing.
+                diesel::update(org::table.find(&id))
+                    .set(org::version.eq(org::version))
+                    .execute(conn)?;
                 let current = load(conn, &id)?;
                 authorize(&caller.actor, Permission::UpdateOrganization { organization_id: &id })?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
@@ -545,7 +549,11 @@ pub async fn archive_organization(
     let row = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
+                // Lock the row first, so concurrent changes queue instead of failing.
+                diesel::update(org::table.find(&id))
+                    .set(org::version.eq(org::version))
+                    .execute(conn)?;
                 let current = load(conn, &id)?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
                 if current.archived_at.is_some() {
@@ -677,7 +685,7 @@ pub async fn add_organization_member(
     let member = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let current = load(conn, &id)?;
                 authorize(
                     &caller.actor,
@@ -781,7 +789,7 @@ pub async fn update_organization_member(
     let member = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 load(conn, &id)?;
                 authorize(
                     &caller.actor,
@@ -789,6 +797,9 @@ pub async fn update_organization_member(
                         organization_id: &id,
                     },
                 )?;
+                diesel::update(om::table.find(&member_id))
+                    .set(om::version.eq(om::version))
+                    .execute(conn)?;
                 let current = load_member(conn, &id, &member_id)?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
                 let role = b.role.unwrap_or(current.role);
@@ -849,7 +860,7 @@ pub async fn remove_organization_member(
     state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 load(conn, &id)?;
                 authorize(
                     &caller.actor,

@@ -279,7 +279,7 @@ pub async fn create_person(
     let (row, m) = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 if let Some(org) = &b.organization_id {
                     crate::organizations::ensure_exists(conn, org, "organization_id")?;
                 }
@@ -428,7 +428,11 @@ pub async fn update_person(
     let (row, m) = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
+// Lock the row first, so concurrent changes queue instead of failing.
+                diesel::update(people::table.find(&id))
+                    .set(people::version.eq(people::version))
+                    .execute(conn)?;
                 let (current, m) = load(conn, &id)?;
                 let ids = org_ids(&m);
                 authorize(

@@ -256,7 +256,7 @@ pub async fn create_project(
     let row = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 if let Some(org) = &b.lead_organization_id {
                     crate::organizations::ensure_exists(conn, org, "lead_organization_id")?;
                 }
@@ -385,7 +385,11 @@ pub async fn update_project(
     let row = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
+// Lock the row first, so concurrent changes queue instead of failing.
+                diesel::update(pr::table.find(&id))
+                    .set(pr::version.eq(pr::version))
+                    .execute(conn)?;
                 let current = load(conn, &id)?;
                 authorize(&caller.actor, Permission::UpdateProject { project_id: &id })?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
@@ -453,7 +457,11 @@ async fn transition(
     let row = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
+                // Lock the row first, so concurrent changes queue instead of failing.
+                diesel::update(pr::table.find(&id))
+                    .set(pr::version.eq(pr::version))
+                    .execute(conn)?;
                 let current = load(conn, &id)?;
                 authorize(&caller.actor, Permission::UpdateProject { project_id: &id })?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
@@ -646,7 +654,7 @@ pub async fn add_project_coordinator(
     let list = state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 load(conn, &id)?;
                 crate::people::ensure_exists(conn, &person, "person_id")?;
                 let exists: i64 = pc::table
@@ -708,7 +716,7 @@ pub async fn remove_project_coordinator(
     state
         .db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 load(conn, &id)?;
                 let removed = diesel::delete(
                     pc::table

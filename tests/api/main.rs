@@ -3,8 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_matrix;
 mod auth;
 mod cli;
+mod concurrency;
 mod errors;
 mod health;
 mod openapi;

@@ -1,0 +1,370 @@
+//! The access matrix: every operation of the OpenAPI document, called by every
+//! kind of caller, is allowed or refused exactly as the policy says. An operation
+//! missing from the table below fails the test, so no endpoint ships without an
+//! access decision.
+
+use std::collections::BTreeMap;
+
+use actix_web::test::TestRequest;
+use coopera::auth::{Actor, Role};
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, client_actor, user_actor};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Caller {
+    Anonymous,
+    Admin,
+    CoordinatorOfThisProject,
+    CoordinatorOfAnotherProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+    OrgMemberOfThisOrganisation,
+    ClientWithScopes,
+    ClientWithoutScopes,
+}
+
+use Caller::*;
+
+const ALL: [Caller; 9] = [
+    Anonymous,
+    Admin,
+    CoordinatorOfThisProject,
+    CoordinatorOfAnotherProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+    OrgMemberOfThisOrganisation,
+    ClientWithScopes,
+    ClientWithoutScopes,
+];
+const PUBLIC: &[Caller] = &ALL;
+const SIGNED_IN: &[Caller] = &[
+    Admin,
+    CoordinatorOfThisProject,
+    CoordinatorOfAnotherProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+    OrgMemberOfThisOrganisation,
+    ClientWithScopes,
+    ClientWithoutScopes,
+];
+const DIRECTORY: &[Caller] = &[
+    Admin,
+    CoordinatorOfThisProject,
+    CoordinatorOfAnotherProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+    OrgMemberOfThisOrganisation,
+    ClientWithScopes,
+];
+const ADMIN: &[Caller] = &[Admin];
+
+/// Who may call each operation.
+fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
+    BTreeMap::from([
+        ("get_liveness", PUBLIC),
+        ("get_readiness", PUBLIC),
+        ("list_problems", PUBLIC),
+        ("get_problem", PUBLIC),
+        ("list_territorial_units", PUBLIC),
+        ("get_territorial_unit", PUBLIC),
+        ("issue_token", PUBLIC),
+        ("revoke_token", PUBLIC),
+        ("get_me", SIGNED_IN),
+        ("list_users", ADMIN),
+        ("create_user", ADMIN),
+        ("get_user", ADMIN),
+        ("update_user", ADMIN),
+        ("list_api_clients", ADMIN),
+        ("create_api_client", ADMIN),
+        ("get_api_client", ADMIN),
+        ("rotate_api_client_secret", ADMIN),
+        ("revoke_api_client", ADMIN),
+        ("list_audit_entries", ADMIN),
+        ("list_organizations", DIRECTORY),
+        ("get_organization", DIRECTORY),
+        ("list_organization_members", DIRECTORY),
+        (
+            "create_organization",
+            &[Admin, CoordinatorOfThisProject, CoordinatorOfAnotherProject],
+        ),
+        (
+            "update_organization",
+            &[Admin, OrgAdminOfThisOrganisation, ClientWithScopes],
+        ),
+        ("archive_organization", ADMIN),
+        (
+            "add_organization_member",
+            &[Admin, OrgAdminOfThisOrganisation],
+        ),
+        (
+            "update_organization_member",
+            &[Admin, OrgAdminOfThisOrganisation],
+        ),
+        (
+            "remove_organization_member",
+            &[Admin, OrgAdminOfThisOrganisation],
+        ),
+        ("list_people", DIRECTORY),
+        ("get_person", DIRECTORY),
+        (
+            "create_person",
+            &[
+                Admin,
+                CoordinatorOfThisProject,
+                CoordinatorOfAnotherProject,
+                OrgAdminOfThisOrganisation,
+                OrgAdminOfAnotherOrganisation,
+                ClientWithScopes,
+            ],
+        ),
+        (
+            "update_person",
+            &[Admin, OrgAdminOfThisOrganisation, ClientWithScopes],
+        ),
+        ("list_projects", DIRECTORY),
+        ("get_project", DIRECTORY),
+        ("list_project_coordinators", DIRECTORY),
+        ("create_project", ADMIN),
+        ("update_project", &[Admin, CoordinatorOfThisProject]),
+        ("activate_project", &[Admin, CoordinatorOfThisProject]),
+        ("close_project", &[Admin, CoordinatorOfThisProject]),
+        ("add_project_coordinator", ADMIN),
+        ("remove_project_coordinator", ADMIN),
+    ])
+}
+
+/// The records the requests point at.
+struct Fixture {
+    org: String,
+    other_org: String,
+    person: String,
+    member: String,
+    project: String,
+    other_project: String,
+    coordinator: String,
+    user: String,
+    client: String,
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let org = app
+        .create_org(json!({"name": "Fundacja A", "kind": "ngo", "country": "PL"}))
+        .await;
+    let other_org = app
+        .create_org(json!({"name": "Fundacja B", "kind": "ngo", "country": "PL"}))
+        .await;
+    let person = app
+        .create_person(json!({"full_name": "Osoba A", "organization_id": org}))
+        .await;
+    let admin = app.admin_token();
+    let members = app
+        .get_as(&admin, &format!("/api/v1/organizations/{org}/members"))
+        .await
+        .json();
+    let member = members["items"][0]["id"].as_str().unwrap().to_owned();
+    let project = app.create_project("P-THIS").await;
+    let other_project = app.create_project("P-OTHER").await;
+    let coordinator = app.create_person(json!({"full_name": "Koordynator"})).await;
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/projects/{project}/coordinators"),
+            json!({"person_id": coordinator}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let user = app
+        .create_user(
+            "someone@example.org",
+            "a long enough passphrase",
+            vec![],
+            None,
+        )
+        .await;
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/api-clients",
+            json!({"organization_id": org, "name": "CRM", "scopes": ["organizations:read"]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let client = res.json()["client"]["id"].as_str().unwrap().to_owned();
+    Fixture {
+        org,
+        other_org,
+        person,
+        member,
+        project,
+        other_project,
+        coordinator,
+        user,
+        client,
+    }
+}
+
+fn actor(caller: Caller, f: &Fixture) -> Option<Actor> {
+    let user = |roles: Vec<Role>| Some(user_actor(&f.user, Some("matrix-person"), roles));
+    match caller {
+        Anonymous => None,
+        Admin => user(vec![Role::Admin]),
+        CoordinatorOfThisProject => user(vec![Role::Coordinator {
+            project_id: f.project.clone(),
+        }]),
+        CoordinatorOfAnotherProject => user(vec![Role::Coordinator {
+            project_id: f.other_project.clone(),
+        }]),
+        OrgAdminOfThisOrganisation => user(vec![Role::OrgAdmin {
+            organization_id: f.org.clone(),
+        }]),
+        OrgAdminOfAnotherOrganisation => user(vec![Role::OrgAdmin {
+            organization_id: f.other_org.clone(),
+        }]),
+        OrgMemberOfThisOrganisation => user(vec![Role::OrgMember {
+            organization_id: f.org.clone(),
+        }]),
+        ClientWithScopes => {
+            let mut a = client_actor(&f.org, coopera::auth::policy::SCOPES);
+            if let Actor::Client(c) = &mut a {
+                c.id = f.client.clone();
+            }
+            Some(a)
+        }
+        ClientWithoutScopes => {
+            let mut a = client_actor(&f.org, &[]);
+            if let Actor::Client(c) = &mut a {
+                c.id = f.client.clone();
+            }
+            Some(a)
+        }
+    }
+}
+
+/// A request for the operation that the service would carry out if allowed.
+fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestRequest {
+    let unique = format!("{op}-{n}");
+    let id = if path.starts_with("/api/v1/organizations") {
+        f.org.clone()
+    } else if path.starts_with("/api/v1/people") {
+        f.person.clone()
+    } else if path.starts_with("/api/v1/projects") {
+        f.project.clone()
+    } else if path.starts_with("/api/v1/users") {
+        f.user.clone()
+    } else {
+        f.client.clone()
+    };
+    let uri = path
+        .replace("{id}", &id)
+        .replace("{member_id}", &f.member)
+        .replace("{person_id}", &f.coordinator)
+        .replace(
+            "{code}",
+            if path.starts_with("/problems") {
+                "not_found"
+            } else {
+                "02"
+            },
+        );
+    let body: Option<Value> = match op {
+        "create_user" => Some(
+            json!({"email": format!("{unique}@example.org"), "display_name": "X", "password": "a long enough passphrase"}),
+        ),
+        "update_user" => Some(json!({"display_name": unique})),
+        "create_api_client" => {
+            Some(json!({"organization_id": f.org, "name": unique, "scopes": ["people:read"]}))
+        }
+        "create_organization" => Some(json!({"name": unique, "kind": "ngo", "country": "PL"})),
+        "update_organization" => Some(json!({"phone": unique})),
+        "add_organization_member" => {
+            Some(json!({"person_id": f.coordinator, "role": "org_member"}))
+        }
+        "update_organization_member" => Some(json!({"position": unique})),
+        "create_person" => Some(json!({"full_name": unique})),
+        "update_person" => Some(json!({"position": unique})),
+        "create_project" => Some(json!({"code": unique, "title": "T"})),
+        "update_project" => Some(json!({"description": unique})),
+        "add_project_coordinator" => Some(json!({"person_id": f.person})),
+        _ => None,
+    };
+    let req = match method {
+        "get" => TestRequest::get(),
+        "post" => TestRequest::post(),
+        "patch" => TestRequest::patch(),
+        "delete" => TestRequest::delete(),
+        other => panic!("method {other}"),
+    }
+    .uri(&uri);
+    match (op, body) {
+        ("issue_token", _) => req.set_form([
+            ("grant_type", "password"),
+            ("username", "nobody@example.org"),
+            ("password", "wrong"),
+        ]),
+        ("revoke_token", _) => req.set_form([("token", "rt_unknown")]),
+        (_, Some(body)) => req.set_json(body),
+        (_, None) => req,
+    }
+}
+
+#[actix_web::test]
+async fn every_operation_allows_exactly_the_callers_the_policy_names() {
+    let doc: Value = serde_json::from_str(&coopera::openapi_json()).unwrap();
+    let expected = expected();
+    let mut seen = Vec::new();
+    let mut cases = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let op_id = op["operationId"].as_str().unwrap();
+            let allowed = expected
+                .get(op_id)
+                .unwrap_or_else(|| panic!("{op_id} has no access decision in the matrix"));
+            seen.push(op_id.to_owned());
+            let app = TestApp::new().await;
+            let f = fixture(&app).await;
+            // Refused callers first, so that allowed calls cannot change what
+            // the refused ones see.
+            let mut callers = ALL.to_vec();
+            callers.sort_by_key(|c| allowed.contains(c));
+            for (n, caller) in callers.into_iter().enumerate() {
+                let mut req = request(op_id, method, path, &f, n);
+                if let Some(actor) = actor(caller, &f) {
+                    req = req
+                        .insert_header(("authorization", format!("Bearer {}", app.token(&actor))));
+                }
+                let res = app.send(req).await;
+                let status = res.status.as_u16();
+                cases += 1;
+                if allowed.contains(&caller) {
+                    assert!(
+                        status != 401 && status != 403 && status < 500,
+                        "{op_id} as {caller:?} should be allowed, got {status}: {}",
+                        res.text()
+                    );
+                } else {
+                    let want = if caller == Anonymous { 401 } else { 403 };
+                    assert_eq!(
+                        status,
+                        want,
+                        "{op_id} as {caller:?} should be refused: {}",
+                        res.text()
+                    );
+                }
+            }
+        }
+    }
+    let stale: Vec<_> = expected
+        .keys()
+        .filter(|k| !seen.iter().any(|s| s == *k))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "the matrix names operations that do not exist: {stale:?}"
+    );
+    assert_eq!(seen.len(), expected.len());
+    println!(
+        "access matrix: {} operations, {cases} caller cases",
+        seen.len()
+    );
+}

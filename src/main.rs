@@ -32,6 +32,13 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Import an official register into the database.
+    Import {
+        #[command(subcommand)]
+        register: Register,
+    },
+    /// Load the demonstration data (idempotent) and print the demo accounts.
+    SeedDemo,
     /// Create an administrator. The password is read from COOPERA_ADMIN_PASSWORD
     /// or, if that is unset, from the first line of standard input.
     CreateAdmin {
@@ -41,6 +48,17 @@ enum Command {
         /// The name shown for the account (default: the email).
         #[arg(long)]
         name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum Register {
+    /// The Polish TERYT TERC register (GUS CSV: WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA).
+    /// Idempotent; prints how many units were added, updated, left unchanged,
+    /// skipped and rejected (with line numbers).
+    Terc {
+        /// The CSV file, UTF-8.
+        file: std::path::PathBuf,
     },
 }
 
@@ -75,6 +93,10 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Migrate => migrate(&config).map(|_| ()),
         Command::CreateAdmin { email, name } => create_admin(&config, &email, name),
+        Command::Import {
+            register: Register::Terc { file },
+        } => import_terc(&config, &file),
+        Command::SeedDemo => seed_demo(&config),
         _ => serve(config),
     };
     match result {
@@ -124,13 +146,9 @@ fn create_admin(config: &Config, email: &str, name: Option<String>) -> Result<()
         .pool()
         .get()
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
-    let caller = coopera::audit::Caller {
-        actor: coopera::auth::Actor::Anonymous,
-        request_id: None,
-    };
     let user = users::insert_user(
         &mut conn,
-        &caller,
+        &system_caller(),
         users::NewUser {
             display_name: name.unwrap_or_else(|| email.clone()),
             email,
@@ -141,6 +159,58 @@ fn create_admin(config: &Config, email: &str, name: Option<String>) -> Result<()
     )
     .map_err(|e| e.problem().detail)?;
     println!("created administrator {} ({})", user.email, user.id);
+    Ok(())
+}
+
+fn system_caller() -> coopera::audit::Caller {
+    coopera::audit::Caller {
+        actor: coopera::auth::Actor::Anonymous,
+        request_id: None,
+    }
+}
+
+fn import_terc(config: &Config, file: &std::path::Path) -> Result<(), String> {
+    use coopera::territorial_units::terc;
+    let reader =
+        std::fs::File::open(file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+    let parsed = terc::parse(std::io::BufReader::new(reader))
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let db = migrate(config)?;
+    let mut conn = db
+        .pool()
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let bar = indicatif::ProgressBar::new(parsed.units.len() as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} territorial units ({eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    let summary = terc::import(&mut conn, &system_caller(), parsed, || bar.inc(1))
+        .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    println!(
+        "TERC import: {} added, {} updated, {} unchanged, {} skipped (not local government units), {} rejected",
+        summary.added,
+        summary.updated,
+        summary.unchanged,
+        summary.skipped,
+        summary.rejected.len()
+    );
+    for r in &summary.rejected {
+        println!("  line {}: {}", r.line, r.reason);
+    }
+    Ok(())
+}
+
+fn seed_demo(config: &Config) -> Result<(), String> {
+    let db = migrate(config)?;
+    let mut conn = db
+        .pool()
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let report = coopera::demo::seed(&mut conn).map_err(|e| e.to_string())?;
+    print!("{report}");
     Ok(())
 }
 

@@ -228,7 +228,15 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    if !matches!(conn, DbConn::Sqlite(_)) {
+    let outermost_on_sqlite = match conn {
+        DbConn::Sqlite(c) => matches!(
+            AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+            Ok(None)
+        ),
+        DbConn::Postgres(_) => false,
+    };
+    // Nested calls become savepoints of the outer transaction.
+    if !outermost_on_sqlite {
         return conn.transaction(f);
     }
     on_sqlite(conn, |c| {

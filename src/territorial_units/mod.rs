@@ -7,6 +7,7 @@
 
 pub mod handlers;
 pub mod model;
+pub mod terc;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_territorial_units)

@@ -13,6 +13,7 @@ mod openapi;
 mod organizations;
 mod people;
 mod projects;
+mod registers;
 mod support;
 mod swagger_ui;
 mod territorial_units;

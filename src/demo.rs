@@ -1,0 +1,444 @@
+//! `coopera seed-demo`: a small, realistic data set built on the projects in the
+//! seed documents — the Zgorzelec county project "Model współpracy – standardem
+//! działań NGO i JST" (two foundations and the county), and a Romanian social
+//! inclusion project (a county council and an NGO) — with one account per role,
+//! so that a tester in Swagger UI has something to try. Idempotent: records are
+//! found by their identifiers and created only when missing; passwords of existing
+//! accounts are left alone. The identifiers are fictional but pass their checksums.
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::audit::{self, Caller, Change};
+use crate::auth::Actor;
+use crate::auth::users::{GlobalRole, NewUser, insert_user};
+use crate::db::DbConn;
+use crate::db::schema::{
+    organization_members as om, organizations as org, people, project_coordinators as pc,
+    projects as pr, territorial_units as tu, users,
+};
+use crate::error::ApiError;
+
+struct DemoOrg {
+    key: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    country: &'static str,
+    krs: Option<&'static str>,
+    nip: Option<&'static str>,
+    regon: Option<&'static str>,
+    teryt_code: Option<&'static str>,
+    cui: Option<&'static str>,
+    unit: &'static str,
+    city: &'static str,
+}
+
+const ORGS: &[DemoOrg] = &[
+    DemoOrg {
+        key: "probus",
+        name: "Fundacja Wspierania Inicjatyw Lokalnych PROBUS",
+        kind: "ngo",
+        country: "PL",
+        krs: Some("0000999001"),
+        nip: Some("6151000018"),
+        regon: Some("029990017"),
+        teryt_code: None,
+        cui: None,
+        unit: "0225",
+        city: "Zgorzelec",
+    },
+    DemoOrg {
+        key: "abramis",
+        name: "Fundacja Integracji Społecznej ABRAMIS",
+        kind: "ngo",
+        country: "PL",
+        krs: Some("0000999002"),
+        nip: Some("6151000024"),
+        regon: Some("029990023"),
+        teryt_code: None,
+        cui: None,
+        unit: "0225",
+        city: "Zgorzelec",
+    },
+    DemoOrg {
+        key: "powiat",
+        name: "Powiat Zgorzelecki (Starostwo Powiatowe w Zgorzelcu)",
+        kind: "local_government",
+        country: "PL",
+        krs: None,
+        nip: Some("6151000030"),
+        regon: Some("029990030"),
+        teryt_code: Some("0225"),
+        cui: None,
+        unit: "0225",
+        city: "Zgorzelec",
+    },
+    DemoOrg {
+        key: "cluj",
+        name: "Consiliul Județean Cluj",
+        kind: "local_government",
+        country: "RO",
+        krs: None,
+        nip: None,
+        regon: None,
+        teryt_code: Some("RO-CJ"),
+        cui: Some("49990016"),
+        unit: "RO-CJ",
+        city: "Cluj-Napoca",
+    },
+    DemoOrg {
+        key: "incluziune",
+        name: "Asociația pentru Incluziune Socială",
+        kind: "ngo",
+        country: "RO",
+        krs: None,
+        nip: None,
+        regon: None,
+        teryt_code: None,
+        cui: Some("49990024"),
+        unit: "RO-CJ",
+        city: "Cluj-Napoca",
+    },
+];
+
+struct DemoAccount {
+    email: &'static str,
+    name: &'static str,
+    password: &'static str,
+    global: &'static [GlobalRole],
+    /// `(organisation key, org_admin | org_member)`
+    membership: Option<(&'static str, &'static str)>,
+    coordinates: Option<&'static str>,
+    what: &'static str,
+}
+
+const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        email: "admin@coopera.example",
+        name: "Administrator",
+        password: "admin-demo-password",
+        global: &[GlobalRole::Admin],
+        membership: None,
+        coordinates: None,
+        what: "admin",
+    },
+    DemoAccount {
+        email: "koordynator@coopera.example",
+        name: "Anna Nowak",
+        password: "coordinator-demo-password",
+        global: &[],
+        membership: Some(("probus", "org_member")),
+        coordinates: Some("MW-2014"),
+        what: "coordinator of MW-2014",
+    },
+    DemoAccount {
+        email: "orgadmin@coopera.example",
+        name: "Piotr Wiśniewski",
+        password: "orgadmin-demo-password",
+        global: &[],
+        membership: Some(("probus", "org_admin")),
+        coordinates: None,
+        what: "org_admin of PROBUS",
+    },
+    DemoAccount {
+        email: "member@coopera.example",
+        name: "Ewa Kowalczyk",
+        password: "member-demo-password",
+        global: &[],
+        membership: Some(("abramis", "org_member")),
+        coordinates: None,
+        what: "org_member of ABRAMIS",
+    },
+    DemoAccount {
+        email: "trainer@coopera.example",
+        name: "Tomasz Zieliński",
+        password: "trainer-demo-password",
+        global: &[GlobalRole::Trainer],
+        membership: None,
+        coordinates: None,
+        what: "trainer",
+    },
+    DemoAccount {
+        email: "reviewer@coopera.example",
+        name: "Ioana Popescu",
+        password: "reviewer-demo-password",
+        global: &[GlobalRole::Reviewer],
+        membership: Some(("incluziune", "org_member")),
+        coordinates: None,
+        what: "reviewer",
+    },
+];
+
+/// Loads the demo data; returns a report to print.
+pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
+    let caller = Caller {
+        actor: Actor::Anonymous,
+        request_id: None,
+    };
+    // Hash outside the transaction: argon2 is slow on purpose.
+    let mut hashes = Vec::new();
+    for account in ACCOUNTS {
+        hashes.push(crate::auth::password::hash(account.password)?);
+    }
+    let mut report = String::new();
+    let mut created = 0;
+    crate::db::write_transaction(conn, |conn| {
+        let now = crate::db::now();
+        if tu::table.find("0225").count().get_result::<i64>(conn)? == 0 {
+            diesel::insert_into(tu::table)
+                .values((
+                    tu::code.eq("0225"),
+                    tu::name.eq("zgorzelecki"),
+                    tu::name_search.eq("zgorzelecki"),
+                    tu::level.eq("county"),
+                    tu::parent_code.eq("02"),
+                    tu::country.eq("PL"),
+                    tu::created_at.eq(now),
+                    tu::updated_at.eq(now),
+                    tu::version.eq(1),
+                ))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                &caller,
+                Change::new("territorial_unit", "0225", "create").value("name", "zgorzelecki"),
+            )?;
+        }
+
+        let mut org_ids = std::collections::HashMap::new();
+        for o in ORGS {
+            let mut q = org::table.select(org::id).into_boxed();
+            q = match (o.nip, o.cui) {
+                (Some(nip), _) => q.filter(org::nip.eq(nip)),
+                (None, Some(cui)) => q.filter(org::cui.eq(cui)),
+                (None, None) => q.filter(org::name.eq(o.name)),
+            };
+            let id = match q.first::<String>(conn).optional()? {
+                Some(id) => id,
+                None => {
+                    let id = crate::db::new_id();
+                    diesel::insert_into(org::table)
+                        .values((
+                            org::id.eq(&id),
+                            org::name.eq(o.name),
+                            org::name_search.eq(crate::db::fold_for_search(o.name)),
+                            org::kind.eq(o.kind),
+                            org::country.eq(o.country),
+                            org::krs.eq(o.krs),
+                            org::nip.eq(o.nip),
+                            org::regon.eq(o.regon),
+                            org::teryt_code.eq(o.teryt_code),
+                            org::cui.eq(o.cui),
+                            org::territorial_unit_code.eq(o.unit),
+                            org::city.eq(o.city),
+                            org::created_at.eq(now),
+                            org::updated_at.eq(now),
+                            org::version.eq(1),
+                        ))
+                        .execute(conn)?;
+                    audit::record(
+                        conn,
+                        &caller,
+                        Change::new("organization", &id, "create")
+                            .value("name", o.name)
+                            .value("kind", o.kind),
+                    )?;
+                    created += 1;
+                    id
+                }
+            };
+            org_ids.insert(o.key, id);
+        }
+
+        let projects = [
+            (
+                "MW-2014",
+                "Model współpracy – standardem działań NGO i JST",
+                "probus",
+                "active",
+                NaiveDate::from_ymd_opt(2014, 1, 1),
+                NaiveDate::from_ymd_opt(2015, 4, 30),
+            ),
+            (
+                "INCL-RO",
+                "Incluziune socială și nediscriminare",
+                "incluziune",
+                "planned",
+                NaiveDate::from_ymd_opt(2026, 1, 1),
+                NaiveDate::from_ymd_opt(2027, 12, 31),
+            ),
+        ];
+        let mut project_ids = std::collections::HashMap::new();
+        for (code, title, lead, status, starts, ends) in projects {
+            let existing: Option<String> = pr::table
+                .filter(pr::code.eq(code))
+                .select(pr::id)
+                .first(conn)
+                .optional()?;
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    let id = crate::db::new_id();
+                    diesel::insert_into(pr::table)
+                        .values((
+                            pr::id.eq(&id),
+                            pr::code.eq(code),
+                            pr::title.eq(title),
+                            pr::title_search.eq(crate::db::fold_for_search(title)),
+                            pr::funding_programme.eq("EFS / POKL"),
+                            pr::starts_on.eq(starts),
+                            pr::ends_on.eq(ends),
+                            pr::lead_organization_id.eq(org_ids.get(lead)),
+                            pr::status.eq(status),
+                            pr::created_at.eq(now),
+                            pr::updated_at.eq(now),
+                            pr::version.eq(1),
+                        ))
+                        .execute(conn)?;
+                    audit::record(
+                        conn,
+                        &caller,
+                        Change::new("project", &id, "create")
+                            .value("code", code)
+                            .value("title", title)
+                            .value("status", status),
+                    )?;
+                    created += 1;
+                    id
+                }
+            };
+            project_ids.insert(code, id);
+        }
+
+        writeln!(
+            report,
+            "Demo accounts (for trying the API; never use them in production):"
+        )
+        .ok();
+        for (account, hash) in ACCOUNTS.iter().zip(hashes) {
+            let person_id: Option<String> = people::table
+                .filter(people::email.eq(account.email))
+                .select(people::id)
+                .first(conn)
+                .optional()?;
+            let person_id = match person_id {
+                Some(id) => id,
+                None => {
+                    let id = crate::db::new_id();
+                    diesel::insert_into(people::table)
+                        .values((
+                            people::id.eq(&id),
+                            people::full_name.eq(account.name),
+                            people::name_search.eq(crate::db::fold_for_search(account.name)),
+                            people::email.eq(account.email),
+                            people::created_at.eq(now),
+                            people::updated_at.eq(now),
+                            people::version.eq(1),
+                        ))
+                        .execute(conn)?;
+                    audit::record(
+                        conn,
+                        &caller,
+                        Change::new("person", &id, "create")
+                            .value("full_name", account.name)
+                            .personal("email"),
+                    )?;
+                    created += 1;
+                    id
+                }
+            };
+            if let Some((org_key, role)) = account.membership
+                && let Some(org_id) = org_ids.get(org_key)
+            {
+                let exists: i64 = om::table
+                    .filter(om::organization_id.eq(org_id))
+                    .filter(om::person_id.eq(&person_id))
+                    .count()
+                    .get_result(conn)?;
+                if exists == 0 {
+                    let id = crate::db::new_id();
+                    diesel::insert_into(om::table)
+                        .values((
+                            om::id.eq(&id),
+                            om::organization_id.eq(org_id),
+                            om::person_id.eq(&person_id),
+                            om::role.eq(role),
+                            om::created_at.eq(now),
+                            om::updated_at.eq(now),
+                            om::version.eq(1),
+                        ))
+                        .execute(conn)?;
+                    audit::record(
+                        conn,
+                        &caller,
+                        Change::new("organization_member", &id, "create")
+                            .value("organization_id", org_id)
+                            .value("person_id", &person_id)
+                            .value("role", role),
+                    )?;
+                }
+            }
+            if let Some(code) = account.coordinates
+                && let Some(project_id) = project_ids.get(code)
+            {
+                let exists: i64 = pc::table
+                    .filter(pc::project_id.eq(project_id))
+                    .filter(pc::person_id.eq(&person_id))
+                    .count()
+                    .get_result(conn)?;
+                if exists == 0 {
+                    diesel::insert_into(pc::table)
+                        .values((
+                            pc::project_id.eq(project_id),
+                            pc::person_id.eq(&person_id),
+                            pc::created_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    audit::record(
+                        conn,
+                        &caller,
+                        Change::new("project", project_id, "add_coordinator")
+                            .value("person_id", &person_id),
+                    )?;
+                }
+            }
+            let has_user: i64 = users::table
+                .filter(users::email.eq(account.email))
+                .count()
+                .get_result(conn)?;
+            let note = if has_user == 0 {
+                insert_user(
+                    conn,
+                    &caller,
+                    NewUser {
+                        email: account.email.to_owned(),
+                        display_name: account.name.to_owned(),
+                        password_hash: hash,
+                        roles: account.global.to_vec(),
+                        person_id: Some(person_id),
+                    },
+                )?;
+                created += 1;
+                account.password
+            } else {
+                "(existing account; password unchanged)"
+            };
+            writeln!(
+                report,
+                "  {:<28} {:<40} {}",
+                account.email, note, account.what
+            )
+            .ok();
+        }
+        Ok(())
+    })?;
+    writeln!(
+        report,
+        "{created} records created; organisations {}, projects MW-2014 and INCL-RO.",
+        ORGS.len()
+    )
+    .ok();
+    Ok(report)
+}

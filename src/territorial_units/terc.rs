@@ -1,0 +1,304 @@
+//! Import of the Polish TERYT TERC register, as GUS publishes it: a `;`-separated
+//! CSV with the header `WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA`.
+//!
+//! Voivodeships (`WOJ`), counties (`WOJ`+`POW`) and municipalities — gminas,
+//! `WOJ`+`POW`+`GMI`+`RODZ` with `RODZ` 1 (urban), 2 (rural) or 3 (urban-rural) —
+//! become territorial units keyed by their code. The register's other rows (the
+//! town and rural parts of urban-rural gminas, city districts, delegations) are
+//! not local government units and are skipped. Importing is idempotent: a unit
+//! whose name and parent are unchanged is left alone; a changed one is updated
+//! and its version bumped; every change goes to the change log.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use diesel::prelude::*;
+
+use crate::audit::{self, Caller, Change};
+use crate::db::DbConn;
+use crate::db::schema::territorial_units as tu;
+use crate::error::ApiError;
+
+/// One usable row of the register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TercUnit {
+    pub line: usize,
+    pub code: String,
+    pub name: String,
+    pub level: &'static str,
+    pub parent: Option<String>,
+}
+
+/// A row that could not be used, with its line number (1 is the header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub units: Vec<TercUnit>,
+    pub skipped: usize,
+    pub rejected: Vec<Rejected>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub rejected: Vec<Rejected>,
+}
+
+const HEADER: [&str; 7] = ["WOJ", "POW", "GMI", "RODZ", "NAZWA", "NAZWA_DOD", "STAN_NA"];
+
+fn digits(value: &str, len: usize) -> bool {
+    value.len() == len && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Reads the register. Fails only when the file as a whole is unusable (not
+/// UTF-8, wrong header); bad rows are collected in `rejected`.
+pub fn parse(mut input: impl Read) -> Result<Parsed, String> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        "the file is not UTF-8; download the TERC register in UTF-8 from eteryt.stat.gov.pl"
+            .to_owned()
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header: {e}"))?
+        .iter()
+        .map(|h| h.to_ascii_uppercase())
+        .collect();
+    if header != HEADER {
+        return Err(format!(
+            "the header is `{}`, not `{}`",
+            header.join(";"),
+            HEADER.join(";")
+        ));
+    }
+    let mut parsed = Parsed::default();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                parsed.rejected.push(Rejected {
+                    line,
+                    reason: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        if record.len() != HEADER.len() {
+            parsed.rejected.push(Rejected {
+                line,
+                reason: format!("{} fields instead of {}", record.len(), HEADER.len()),
+            });
+            continue;
+        }
+        let (woj, pow, gmi, rodz, name) =
+            (&record[0], &record[1], &record[2], &record[3], &record[4]);
+        if name.is_empty() {
+            parsed.rejected.push(Rejected {
+                line,
+                reason: "NAZWA is empty".to_owned(),
+            });
+            continue;
+        }
+        let unit = match (pow.is_empty(), gmi.is_empty(), rodz.is_empty()) {
+            (true, true, true) if digits(woj, 2) => {
+                Some((woj.to_owned(), "voivodeship", None, name.to_lowercase()))
+            }
+            (false, true, true) if digits(woj, 2) && digits(pow, 2) => Some((
+                format!("{woj}{pow}"),
+                "county",
+                Some(woj.to_owned()),
+                name.to_owned(),
+            )),
+            (false, false, false)
+                if digits(woj, 2) && digits(pow, 2) && digits(gmi, 2) && digits(rodz, 1) =>
+            {
+                if matches!(rodz, "1" | "2" | "3") {
+                    Some((
+                        format!("{woj}{pow}{gmi}{rodz}"),
+                        "municipality",
+                        Some(format!("{woj}{pow}")),
+                        name.to_owned(),
+                    ))
+                } else {
+                    parsed.skipped += 1;
+                    continue;
+                }
+            }
+            _ => None,
+        };
+        match unit {
+            Some((code, level, parent, name)) => parsed.units.push(TercUnit {
+                line,
+                code,
+                name,
+                level,
+                parent,
+            }),
+            None => parsed.rejected.push(Rejected {
+                line,
+                reason: format!(
+                    "the codes WOJ={woj} POW={pow} GMI={gmi} RODZ={rodz} do not form a TERC code"
+                ),
+            }),
+        }
+    }
+    Ok(parsed)
+}
+
+/// Writes the parsed units in one transaction, parents before children.
+/// `progress` is called after each unit.
+pub fn import(
+    conn: &mut DbConn,
+    caller: &Caller,
+    parsed: Parsed,
+    mut progress: impl FnMut(),
+) -> Result<Summary, ApiError> {
+    let mut units = parsed.units;
+    units.sort_by_key(|u| (u.code.len(), u.line));
+    let mut summary = Summary {
+        skipped: parsed.skipped,
+        rejected: parsed.rejected,
+        ..Summary::default()
+    };
+    crate::db::write_transaction(conn, |conn| {
+        let existing: HashMap<String, (String, Option<String>, String, i64)> = tu::table
+            .filter(tu::country.eq("PL"))
+            .select((tu::code, tu::name, tu::parent_code, tu::level, tu::version))
+            .load::<(String, String, Option<String>, String, i64)>(conn)?
+            .into_iter()
+            .map(|(code, name, parent, level, version)| (code, (name, parent, level, version)))
+            .collect();
+        let mut known: std::collections::HashSet<String> = existing.keys().cloned().collect();
+        let now = crate::db::now();
+        for unit in units {
+            progress();
+            if let Some(parent) = &unit.parent
+                && !known.contains(parent)
+            {
+                summary.rejected.push(Rejected {
+                    line: unit.line,
+                    reason: format!(
+                        "its parent unit {parent} is neither in the file nor in the database"
+                    ),
+                });
+                continue;
+            }
+            match existing.get(&unit.code) {
+                Some((name, parent, level, _))
+                    if *name == unit.name && *parent == unit.parent && level == unit.level =>
+                {
+                    summary.unchanged += 1;
+                }
+                Some((_, _, _, version)) => {
+                    diesel::update(tu::table.find(&unit.code))
+                        .set((
+                            tu::name.eq(&unit.name),
+                            tu::name_search.eq(crate::db::fold_for_search(&unit.name)),
+                            tu::level.eq(unit.level),
+                            tu::parent_code.eq(&unit.parent),
+                            tu::updated_at.eq(now),
+                            tu::version.eq(version + 1),
+                        ))
+                        .execute(conn)?;
+                    audit::record(
+                        conn,
+                        caller,
+                        Change::new("territorial_unit", &unit.code, "update")
+                            .value("name", &unit.name)
+                            .value("level", unit.level)
+                            .value("parent_code", &unit.parent),
+                    )?;
+                    summary.updated += 1;
+                }
+                None => {
+                    diesel::insert_into(tu::table)
+                        .values((
+                            tu::code.eq(&unit.code),
+                            tu::name.eq(&unit.name),
+                            tu::name_search.eq(crate::db::fold_for_search(&unit.name)),
+                            tu::level.eq(unit.level),
+                            tu::parent_code.eq(&unit.parent),
+                            tu::country.eq("PL"),
+                            tu::created_at.eq(now),
+                            tu::updated_at.eq(now),
+                            tu::version.eq(1),
+                        ))
+                        .execute(conn)?;
+                    audit::record(
+                        conn,
+                        caller,
+                        Change::new("territorial_unit", &unit.code, "create")
+                            .value("name", &unit.name)
+                            .value("level", unit.level)
+                            .value("parent_code", &unit.parent)
+                            .value("country", "PL"),
+                    )?;
+                    known.insert(unit.code.clone());
+                    summary.added += 1;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    summary.rejected.sort_by_key(|r| r.line);
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_become_units_and_bad_rows_are_reported_by_line() {
+        let csv = "\u{feff}WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA\n\
+                   02;;;;DOLNOŚLĄSKIE;województwo;2025-01-01\n\
+                   02;01;;;bolesławiecki;powiat;2025-01-01\n\
+                   02;01;01;1;Bolesławiec;gmina miejska;2025-01-01\n\
+                   02;01;02;4;Nowogrodziec;miasto;2025-01-01\n\
+                   02;0X;;;zły;powiat;2025-01-01\n\
+                   02;01;03\n";
+        let parsed = parse(csv.as_bytes()).unwrap();
+        let codes: Vec<_> = parsed
+            .units
+            .iter()
+            .map(|u| (u.code.as_str(), u.level))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("02", "voivodeship"),
+                ("0201", "county"),
+                ("0201011", "municipality")
+            ]
+        );
+        assert_eq!(parsed.units[0].name, "dolnośląskie");
+        assert_eq!(parsed.units[2].parent.as_deref(), Some("0201"));
+        assert_eq!(parsed.skipped, 1);
+        let lines: Vec<_> = parsed.rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [6, 7]);
+    }
+
+    #[test]
+    fn a_wrong_header_or_encoding_is_refused() {
+        assert!(parse("A;B\n1;2\n".as_bytes()).is_err());
+        assert!(parse(&[0xff, 0xfe, 0x00][..]).is_err());
+    }
+}

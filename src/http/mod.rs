@@ -159,6 +159,20 @@ pub async fn head_as_get(
     }
 }
 
+/// Parses an ISO 3166-1 alpha-2 country parameter, case-insensitively.
+pub fn country_param(field: &str, value: &str) -> Result<String, ApiError> {
+    let c = value.trim().to_ascii_uppercase();
+    if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(c)
+    } else {
+        Err(ApiError::invalid_parameter(
+            field,
+            "iso_3166_1_alpha_2",
+            "must be a two-letter ISO 3166-1 country code such as PL or RO",
+        ))
+    }
+}
+
 /// Checks a free-text parameter: no control characters (PostgreSQL refuses NUL),
 /// and at most `max` characters.
 pub fn text_param(field: &str, value: &str, max: usize) -> Result<(), ApiError> {

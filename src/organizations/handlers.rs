@@ -141,18 +141,7 @@ pub async fn list_organizations(
     let country = filter
         .country
         .as_deref()
-        .map(|c| {
-            let c = c.trim().to_ascii_uppercase();
-            if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) {
-                Ok(c)
-            } else {
-                Err(ApiError::invalid_parameter(
-                    "country",
-                    "iso_3166_1_alpha_2",
-                    "must be a two-letter ISO 3166-1 country code",
-                ))
-            }
-        })
+        .map(|c| crate::http::country_param("country", c))
         .transpose()?;
     let request = page.clone();
     let rows = state

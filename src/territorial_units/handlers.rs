@@ -35,18 +35,8 @@ pub async fn list_territorial_units(
     }
     let country = filter
         .country
-        .map(|c| {
-            let c = c.trim().to_ascii_uppercase();
-            if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) {
-                Ok(c)
-            } else {
-                Err(ApiError::invalid_parameter(
-                    "country",
-                    "iso_3166_1_alpha_2",
-                    "must be a two-letter ISO 3166-1 country code such as PL or RO",
-                ))
-            }
-        })
+        .as_deref()
+        .map(|c| crate::http::country_param("country", c))
         .transpose()?;
 
     let request = page.clone();

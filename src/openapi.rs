@@ -100,8 +100,10 @@ impl Modify for SecuritySchemes {
 }
 
 /// Completes the document once the handlers' paths are in: every operation can
-/// fail with 500, so each one documents it.
+/// fail with 500, so each one documents it; and every free string of a JSON
+/// request body refuses U+0000, as the service does (PostgreSQL cannot store it).
 pub fn finish(api: &mut utoipa::openapi::OpenApi) {
+    forbid_nul_in_request_bodies(api);
     use utoipa::openapi::{Ref, RefOr};
     for item in api.paths.paths.values_mut() {
         for op in [
@@ -119,5 +121,66 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
                 .entry("500".to_owned())
                 .or_insert_with(|| RefOr::Ref(Ref::from_response_name("InternalError")));
         }
+    }
+}
+
+const NO_NUL: &str = "^[^\\x00]*$";
+
+fn forbid_nul_in_request_bodies(api: &mut utoipa::openapi::OpenApi) {
+    use serde_json::Value;
+    let Ok(mut doc) = serde_json::to_value(&*api) else {
+        return;
+    };
+    let mut bodies = Vec::new();
+    if let Some(paths) = doc["paths"].as_object() {
+        for item in paths.values() {
+            for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+                if let Some(r) =
+                    op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
+                {
+                    bodies.push(r.trim_start_matches("#/components/schemas/").to_owned());
+                }
+            }
+        }
+    }
+    fn patch(schema: &mut Value) {
+        let Some(obj) = schema.as_object_mut() else {
+            return;
+        };
+        let is_string = match obj.get("type") {
+            Some(Value::String(t)) => t == "string",
+            Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+            _ => false,
+        };
+        if is_string
+            && !obj.contains_key("pattern")
+            && !obj.contains_key("format")
+            && !obj.contains_key("enum")
+        {
+            obj.insert("pattern".to_owned(), Value::String(NO_NUL.to_owned()));
+        }
+        for key in ["properties"] {
+            if let Some(Value::Object(props)) = obj.get_mut(key) {
+                props.values_mut().for_each(patch);
+            }
+        }
+        for key in ["items"] {
+            if let Some(items) = obj.get_mut(key) {
+                patch(items);
+            }
+        }
+        for key in ["oneOf", "anyOf", "allOf"] {
+            if let Some(Value::Array(list)) = obj.get_mut(key) {
+                list.iter_mut().for_each(patch);
+            }
+        }
+    }
+    for name in bodies {
+        if let Some(schema) = doc["components"]["schemas"].get_mut(&name) {
+            patch(schema);
+        }
+    }
+    if let Ok(patched) = serde_json::from_value(doc) {
+        *api = patched;
     }
 }

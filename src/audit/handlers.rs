@@ -12,7 +12,7 @@ use crate::auth::policy::{Permission, authorize};
 use crate::db::schema::change_log::dsl as cl;
 use crate::error::{ApiError, responses};
 use crate::http::extract::ApiQuery;
-use crate::http::pagination::{ListParams, Page};
+use crate::http::pagination::{Page, SeqListParams};
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = crate::db::schema::change_log)]
@@ -62,16 +62,20 @@ pub struct AuditEntry {
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// `organization`, `person`, `project`, `user`, `api_client`, …
+    #[param(max_length = 128, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub entity_type: Option<String>,
+    #[param(max_length = 128, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub entity_id: Option<String>,
+    #[param(max_length = 128, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub actor_id: Option<String>,
+    #[param(max_length = 128, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub action: Option<String>,
 }
 
 /// Reads the change log, oldest first. Admins only.
 #[utoipa::path(
     tag = "audit",
-    params(ListParams, AuditFilter),
+    params(SeqListParams, AuditFilter),
     security(("bearer" = []), ("oauth2" = [])),
     responses(
         (status = 200, description = "A page of the change log", body = Page<AuditEntry>),
@@ -85,20 +89,22 @@ pub struct AuditFilter {
 pub async fn list_audit_entries(
     state: web::Data<AppState>,
     caller: Caller,
-    list: ApiQuery<ListParams>,
+    list: ApiQuery<SeqListParams>,
     filter: ApiQuery<AuditFilter>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadAudit)?;
     let page = list.0.page()?;
-    let after = page
-        .after
-        .as_deref()
-        .map(|c| {
-            c.parse::<i64>()
-                .map_err(|_| crate::http::pagination::invalid_cursor())
-        })
-        .transpose()?;
     let filter = filter.into_inner();
+    for (field, value) in [
+        ("entity_type", &filter.entity_type),
+        ("entity_id", &filter.entity_id),
+        ("actor_id", &filter.actor_id),
+        ("action", &filter.action),
+    ] {
+        if let Some(v) = value {
+            crate::http::text_param(field, v, 128)?;
+        }
+    }
     let request = page.clone();
     let rows = state
         .db
@@ -108,10 +114,10 @@ pub async fn list_audit_entries(
                 .order(cl::seq.asc())
                 .limit(request.fetch())
                 .into_boxed();
-            if let Some(after) = after {
+            if let Some(after) = request.after {
                 q = q.filter(cl::seq.gt(after));
             }
-            if let Some(since) = request.updated_since {
+            if let Some(since) = request.since {
                 q = q.filter(cl::occurred_at.ge(since));
             }
             if let Some(v) = filter.entity_type {
@@ -129,7 +135,7 @@ pub async fn list_audit_entries(
             Ok(q.load::<ChangeRow>(conn)?)
         })
         .await?;
-    let page = Page::from_rows(rows, &page, |r| r.seq.to_string());
+    let page = Page::from_seq_rows(rows, &page, |r| r.seq);
     Ok(HttpResponse::Ok().json(page.map(|r| AuditEntry {
         seq: r.seq,
         occurred_at: r.occurred_at.and_utc(),

@@ -43,7 +43,7 @@ pub struct ApiClient {
     pub organization_id: String,
     #[schema(example = "CRM of Fundacja Razem")]
     pub name: String,
-    #[schema(example = json!(["organizations:read", "people:write"]))]
+    #[schema(value_type = Vec<ScopeName>, example = json!(["organizations:read", "people:write"]))]
     pub scopes: Vec<String>,
     /// Set once the client is revoked; it can no longer obtain tokens.
     pub revoked_at: Option<DateTime<Utc>>,
@@ -82,11 +82,31 @@ pub struct ApiClientWithSecret {
 pub struct CreateApiClient {
     pub organization_id: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// From `organizations:read`, `organizations:write`, `people:read`,
     /// `people:write`, `projects:read`, `projects:write`.
     #[validate(length(min = 1, max = 20))]
+    #[schema(value_type = Vec<ScopeName>, min_items = 1, max_items = 20)]
     pub scopes: Vec<String>,
+}
+
+/// A scope that can be granted to an API client (documentation of
+/// [`SCOPES`]; a unit test keeps the two equal).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+pub enum ScopeName {
+    #[serde(rename = "organizations:read")]
+    OrganizationsRead,
+    #[serde(rename = "organizations:write")]
+    OrganizationsWrite,
+    #[serde(rename = "people:read")]
+    PeopleRead,
+    #[serde(rename = "people:write")]
+    PeopleWrite,
+    #[serde(rename = "projects:read")]
+    ProjectsRead,
+    #[serde(rename = "projects:write")]
+    ProjectsWrite,
 }
 
 /// Filters of `GET /api/v1/api-clients`.
@@ -416,4 +436,29 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_api_client)
         .service(rotate_api_client_secret)
         .service(revoke_api_client);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_scopes_are_the_granted_ones() {
+        let documented = [
+            ScopeName::OrganizationsRead,
+            ScopeName::OrganizationsWrite,
+            ScopeName::PeopleRead,
+            ScopeName::PeopleWrite,
+            ScopeName::ProjectsRead,
+            ScopeName::ProjectsWrite,
+        ]
+        .map(|s| {
+            serde_json::to_value(s)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        });
+        assert_eq!(documented.to_vec(), SCOPES.to_vec());
+    }
 }

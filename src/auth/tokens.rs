@@ -26,7 +26,7 @@ use crate::error::{ApiError, FieldError, ProblemCode, responses};
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// `password`, `refresh_token` or `client_credentials`.
-    #[schema(example = "password")]
+    #[schema(example = "password", required = true, min_length = 1)]
     #[serde(default)]
     pub grant_type: String,
     /// The user's email (`password` grant).
@@ -444,6 +444,7 @@ async fn client_credentials_grant(
 pub struct RevokeRequest {
     /// The refresh token to revoke.
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     pub token: String,
     /// `refresh_token` or `access_token`; only refresh tokens can be revoked
     /// (access tokens expire within minutes).

@@ -337,13 +337,16 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     #[validate(email(code = "invalid_email", message = "must be an email address"))]
+    #[schema(format = Email)]
     #[schema(example = "trainer@example.org")]
     pub email: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     #[schema(example = "Jan Nowak")]
     pub display_name: String,
     /// At least 12 characters, not the email.
     #[validate(length(max = 1000))]
+    #[schema(min_length = 12, max_length = 1000)]
     #[schema(example = "a long and secret passphrase")]
     pub password: String,
     #[serde(default)]
@@ -356,11 +359,13 @@ pub struct CreateUser {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: Option<String>,
     pub active: Option<bool>,
     pub roles: Option<Vec<GlobalRole>>,
     /// A new password: at least 12 characters, not the email.
     #[validate(length(max = 1000))]
+    #[schema(min_length = 12, max_length = 1000)]
     pub password: Option<String>,
 }
 

@@ -93,9 +93,58 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
-/// Deserialises a JSON body: a syntax error is 400, a well-formed body with a
-/// wrong or missing field is 422 naming the field.
+/// Deserialises a JSON body: a syntax error is 400; a body that is not an
+/// object, holds a NUL character (which PostgreSQL cannot store), or has a wrong
+/// or missing field is 422 naming the field.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = parse_syntax(body)?;
+    if !value.is_object() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "",
+            "not_an_object",
+            "the body must be a JSON object",
+        )]));
+    }
+    if let Some(path) = find_nul(&value, String::new()) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            path,
+            "nul_character",
+            "must not contain the NUL character (U+0000)",
+        )]));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let field = if path == "." { String::new() } else { path };
+        ApiError::validation(vec![FieldError::new(
+            field,
+            "invalid_type",
+            strip_position(&err.into_inner().to_string()),
+        )])
+    })
+}
+
+/// The path of the first string holding U+0000, if any.
+fn find_nul(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains('\0') => Some(path),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| find_nul(v, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let child = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            find_nul(v, child)
+        }),
+        _ => None,
+    }
+}
+
+fn parse_syntax(body: &[u8]) -> Result<serde_json::Value, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();

@@ -173,6 +173,15 @@ pub fn country_param(field: &str, value: &str) -> Result<String, ApiError> {
     }
 }
 
+/// A path segment that names a record: one no record can have (control
+/// characters, absurd length) is simply not found.
+pub fn path_id(value: &str) -> Result<(), ApiError> {
+    if value.chars().any(char::is_control) || value.len() > 128 {
+        return Err(ApiError::not_found("No record has this id."));
+    }
+    Ok(())
+}
+
 /// Checks a free-text parameter: no control characters (PostgreSQL refuses NUL),
 /// and at most `max` characters.
 pub fn text_param(field: &str, value: &str, max: usize) -> Result<(), ApiError> {

@@ -4,8 +4,6 @@
 //! says whether another page exists. The cursor is the last key of the page,
 //! wrapped so that clients treat it as opaque and a tampered one is refused.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,7 +12,9 @@ use crate::error::{ApiError, ProblemCode};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
-const CURSOR_PREFIX: &str = "k1:";
+/// A cursor is `c` and the hex of the last key of the previous page: opaque to
+/// clients, and any well-formed one is a position in the order (keys after it).
+const CURSOR_PREFIX: char = 'c';
 
 /// Parameters every collection accepts.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -24,10 +24,80 @@ pub struct ListParams {
     #[param(minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page; omit for the first page.
+    #[param(pattern = "^c([0-9a-f]{2}){1,256}$")]
     pub cursor: Option<String>,
     /// Only records changed at or after this instant (RFC 3339), for incremental sync.
     #[param(example = "2026-11-01T00:00:00Z")]
     pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// Parameters of a collection ordered by a sequence number (the change log).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SeqListParams {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page; omit for the first page.
+    #[param(pattern = "^s[0-9]{1,18}$")]
+    pub cursor: Option<String>,
+    /// Only entries at or after this instant (RFC 3339).
+    #[param(example = "2026-11-01T00:00:00Z")]
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// A validated page request over a sequence number.
+#[derive(Debug, Clone)]
+pub struct SeqPageRequest {
+    pub limit: i64,
+    pub after: Option<i64>,
+    pub since: Option<NaiveDateTime>,
+}
+
+impl SeqPageRequest {
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+}
+
+impl SeqListParams {
+    pub fn page(&self) -> Result<SeqPageRequest, ApiError> {
+        let limit = check_limit(self.limit)?;
+        let after = self
+            .cursor
+            .as_deref()
+            .map(|c| {
+                c.strip_prefix('s')
+                    .filter(|d| {
+                        !d.is_empty() && d.len() <= 18 && d.bytes().all(|b| b.is_ascii_digit())
+                    })
+                    .and_then(|d| d.parse::<i64>().ok())
+                    .ok_or_else(invalid_cursor)
+            })
+            .transpose()?;
+        Ok(SeqPageRequest {
+            limit,
+            after,
+            since: self.updated_since.map(|t| t.naive_utc()),
+        })
+    }
+}
+
+/// The cursor after sequence number `seq`.
+pub fn encode_seq_cursor(seq: i64) -> String {
+    format!("s{seq}")
+}
+
+fn check_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid_parameter(
+            "limit",
+            "range",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    Ok(limit)
 }
 
 /// A validated page request.
@@ -48,14 +118,7 @@ impl PageRequest {
 
 impl ListParams {
     pub fn page(&self) -> Result<PageRequest, ApiError> {
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::invalid_parameter(
-                "limit",
-                "range",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            ));
-        }
+        let limit = check_limit(self.limit)?;
         let after = self.cursor.as_deref().map(decode_cursor).transpose()?;
         Ok(PageRequest {
             limit,
@@ -66,15 +129,16 @@ impl ListParams {
 }
 
 pub fn encode_cursor(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{key}"))
+    format!("{CURSOR_PREFIX}{}", hex::encode(key.as_bytes()))
 }
 
 pub fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|s| s.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
+    cursor
+        .strip_prefix(CURSOR_PREFIX)
+        .filter(|h| !h.is_empty() && h.len() <= 512)
+        .filter(|h| h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .and_then(|h| hex::decode(h).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         .ok_or_else(invalid_cursor)
 }
 
@@ -117,6 +181,25 @@ impl<T> Page<T> {
         }
     }
 
+    /// Builds a page over a sequence-numbered collection.
+    pub fn from_seq_rows(
+        mut rows: Vec<T>,
+        request: &SeqPageRequest,
+        seq: impl Fn(&T) -> i64,
+    ) -> Self {
+        let limit = usize::try_from(request.limit).unwrap_or(usize::MAX);
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(|row| encode_seq_cursor(seq(row)))
+        } else {
+            None
+        };
+        Self {
+            items: rows,
+            next_cursor,
+        }
+    }
+
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(f).collect(),
@@ -133,12 +216,17 @@ mod tests {
     fn cursors_round_trip_and_garbage_is_refused() {
         let c = encode_cursor("RO-CJ");
         assert_eq!(decode_cursor(&c).unwrap(), "RO-CJ");
-        for bad in ["", "RO-CJ", "!!!", &URL_SAFE_NO_PAD.encode("x:RO-CJ")] {
+        for bad in ["", "c", "RO-CJ", "!!!", "c0", "cZZ", "C524f", "x524f2d434a"] {
             assert_eq!(
                 decode_cursor(bad).unwrap_err().code(),
                 ProblemCode::InvalidCursor
             );
         }
+    }
+
+    #[test]
+    fn any_well_formed_cursor_is_a_position() {
+        assert_eq!(decode_cursor("c00ff").unwrap(), "\0\u{fffd}");
     }
 
     #[test]

@@ -329,7 +329,7 @@ pub async fn get_organization(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("organizations"))?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let row = state.db.run(move |conn| load(conn, &id)).await?;
     let o = Organization::try_from(row)?;
     Ok(json_with_etag(&req, etag(&o.id, o.version), &o))
@@ -375,7 +375,7 @@ pub async fn update_organization(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let headers = req.headers().clone();
     let b = body.into_inner();
     let row = state
@@ -533,7 +533,7 @@ pub async fn archive_organization(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ArchiveOrganization)?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let headers = req.headers().clone();
     let row = state
         .db
@@ -613,7 +613,7 @@ pub async fn list_organization_members(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("organizations"))?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let page = list.0.page()?;
     let request = page.clone();
     let rows = state
@@ -669,7 +669,7 @@ pub async fn add_organization_member(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let b = body.into_inner();
     let member = state
         .db
@@ -771,8 +771,8 @@ pub async fn update_organization_member(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let (id, member_id) = path.into_inner();
-    text_param("id", &id, 64)?;
-    text_param("member_id", &member_id, 64)?;
+    crate::http::path_id(&id)?;
+    crate::http::path_id(&member_id)?;
     let headers = req.headers().clone();
     let b = body.into_inner();
     let member = state
@@ -844,8 +844,8 @@ pub async fn remove_organization_member(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let (id, member_id) = path.into_inner();
-    text_param("id", &id, 64)?;
-    text_param("member_id", &member_id, 64)?;
+    crate::http::path_id(&id)?;
+    crate::http::path_id(&member_id)?;
     state
         .db
         .run(move |conn| {

@@ -172,10 +172,12 @@ where
 }))]
 pub struct CreateOrganization {
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub name: String,
     pub kind: OrganizationKind,
     /// ISO 3166-1 alpha-2, e.g. `PL`, `RO`.
     #[validate(length(equal = 2))]
+    #[schema(min_length = 2, max_length = 2, pattern = "^[A-Za-z]{2}$")]
     pub country: String,
     pub krs: Option<String>,
     pub nip: Option<String>,
@@ -185,14 +187,19 @@ pub struct CreateOrganization {
     pub cui: Option<String>,
     pub territorial_unit_code: Option<String>,
     #[validate(length(max = 300))]
+    #[schema(max_length = 300)]
     pub street: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub city: Option<String>,
     #[validate(length(max = 20))]
+    #[schema(max_length = 20)]
     pub postal_code: Option<String>,
     #[validate(email(code = "invalid_email", message = "must be an email address"))]
+    #[schema(format = Email)]
     pub email: Option<String>,
     #[validate(length(max = 50))]
+    #[schema(max_length = 50)]
     pub phone: Option<String>,
     #[validate(
         url(code = "invalid_url", message = "must be a URL"),
@@ -206,9 +213,11 @@ pub struct CreateOrganization {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub name: Option<String>,
     pub kind: Option<OrganizationKind>,
     #[validate(length(equal = 2))]
+    #[schema(min_length = 2, max_length = 2, pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -254,12 +263,12 @@ pub struct UpdateOrganization {
 pub struct OrganizationFilter {
     pub kind: Option<OrganizationKind>,
     /// Organisations based in, or governing, this territorial unit.
-    #[param(max_length = 32)]
+    #[param(max_length = 32, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub territorial_unit: Option<String>,
     #[param(pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
     /// Text in the name; case and diacritics are ignored.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub q: Option<String>,
     /// Include archived organisations (default false).
     pub include_archived: Option<bool>,
@@ -343,6 +352,7 @@ pub struct AddMember {
     pub person_id: String,
     pub role: MemberRole,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub position: Option<String>,
 }
 
@@ -354,5 +364,6 @@ pub struct UpdateMember {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub position: Option<Option<String>>,
 }

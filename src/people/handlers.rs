@@ -120,10 +120,10 @@ fn load(conn: &mut DbConn, id: &str) -> Result<(PersonRow, Vec<PersonMembership>
 #[into_params(parameter_in = Query)]
 pub struct PersonFilter {
     /// Members of this organisation.
-    #[param(max_length = 64)]
+    #[param(max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub organization_id: Option<String>,
     /// Text in the name; case and diacritics are ignored.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub q: Option<String>,
 }
 
@@ -205,12 +205,16 @@ pub async fn list_people(
 #[serde(deny_unknown_fields)]
 pub struct CreatePerson {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
     #[validate(email(code = "invalid_email", message = "must be an email address"))]
+    #[schema(format = Email)]
     pub email: Option<String>,
     #[validate(length(max = 50))]
+    #[schema(max_length = 50)]
     pub phone: Option<String>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub position: Option<String>,
     /// Also make the person a member of this organisation.
     pub organization_id: Option<String>,
@@ -223,6 +227,7 @@ pub struct CreatePerson {
 #[serde(deny_unknown_fields)]
 pub struct UpdatePerson {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -375,7 +380,7 @@ pub async fn get_person(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("people"))?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let (row, m) = state.db.run(move |conn| load(conn, &id)).await?;
     let person = present(&caller.actor, row, m);
     // Two callers see different bodies: the tag says which variant this is.
@@ -421,7 +426,7 @@ pub async fn update_person(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let headers = req.headers().clone();
     let b = body.into_inner();
     let actor = caller.actor.clone();

@@ -102,10 +102,10 @@ fn respond(status: actix_web::http::StatusCode, p: Project) -> HttpResponse {
 #[into_params(parameter_in = Query)]
 pub struct ProjectFilter {
     pub status: Option<ProjectStatus>,
-    #[param(max_length = 64)]
+    #[param(max_length = 64, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub lead_organization_id: Option<String>,
     /// Text in the title; case and diacritics are ignored.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub q: Option<String>,
 }
 
@@ -114,15 +114,19 @@ pub struct ProjectFilter {
 #[serde(deny_unknown_fields)]
 pub struct CreateProject {
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub code: String,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub funding_programme: Option<String>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     pub lead_organization_id: Option<String>,
     #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
     pub description: Option<String>,
 }
 
@@ -132,6 +136,7 @@ pub struct CreateProject {
 #[serde(deny_unknown_fields)]
 pub struct UpdateProject {
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -340,7 +345,7 @@ pub async fn get_project(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("projects"))?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let row = state.db.run(move |conn| load(conn, &id)).await?;
     let p = Project::from(row);
     Ok(json_with_etag(&req, etag(&p.id, p.version), &p))
@@ -379,7 +384,7 @@ pub async fn update_project(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let headers = req.headers().clone();
     let b = body.into_inner();
     let row = state
@@ -452,7 +457,7 @@ async fn transition(
     t: Transition,
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let headers = req.headers().clone();
     let row = state
         .db
@@ -592,7 +597,7 @@ pub async fn list_project_coordinators(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("projects"))?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let rows = state
         .db
         .run(move |conn| {
@@ -649,7 +654,7 @@ pub async fn add_project_coordinator(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ManageProjectCoordinators)?;
     let id = id.into_inner();
-    text_param("id", &id, 64)?;
+    crate::http::path_id(&id)?;
     let person = body.into_inner().person_id;
     let list = state
         .db
@@ -711,8 +716,8 @@ pub async fn remove_project_coordinator(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ManageProjectCoordinators)?;
     let (id, person) = path.into_inner();
-    text_param("id", &id, 64)?;
-    text_param("person_id", &person, 64)?;
+    crate::http::path_id(&id)?;
+    crate::http::path_id(&person)?;
     state
         .db
         .run(move |conn| {

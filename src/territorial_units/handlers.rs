@@ -109,7 +109,7 @@ pub async fn get_territorial_unit(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
-    crate::http::text_param("code", &code, 32)?;
+    crate::http::path_id(&code)?;
     let lookup = code.clone();
     let row = state
         .db

@@ -114,9 +114,17 @@ pub struct TerritorialUnitFilter {
     pub country: Option<String>,
     pub level: Option<TerritorialLevel>,
     /// Only the direct children of the unit with this code.
-    #[param(example = "02", max_length = 32)]
+    #[param(
+        example = "02",
+        max_length = 32,
+        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"
+    )]
     pub parent: Option<String>,
     /// Text in the name; case and diacritics are ignored (`lodz` finds `łódzkie`).
-    #[param(example = "pomorskie", max_length = 200)]
+    #[param(
+        example = "pomorskie",
+        max_length = 200,
+        pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"
+    )]
     pub q: Option<String>,
 }

@@ -27,12 +27,15 @@ pub struct FieldError {
     /// The field, as a path into the body or the name of the parameter
     /// (`email`, `members[2].role`, `limit`).
     #[schema(example = "limit")]
+    #[schema(max_length = 256)]
     pub field: String,
     /// A stable, snake_case code of the rule that failed.
     #[schema(example = "range")]
+    #[schema(max_length = 64)]
     pub code: String,
     /// A human-readable explanation.
     #[schema(example = "must be between 1 and 200")]
+    #[schema(max_length = 1000)]
     pub message: String,
 }
 
@@ -63,34 +66,47 @@ impl FieldError {
 pub struct Problem {
     /// A path served by this service that describes the problem: `/problems/<code>`.
     #[serde(rename = "type")]
-    #[schema(example = "/problems/not_found")]
+    #[schema(
+        example = "/problems/not_found",
+        max_length = 128,
+        pattern = "^/problems/[a-z_]+$"
+    )]
     pub type_: String,
     /// A short summary of the problem type; the same for every occurrence.
     #[schema(example = "Not found")]
+    #[schema(max_length = 128)]
     pub title: String,
     /// The HTTP status code.
     #[schema(example = 404)]
+    #[schema(minimum = 100, maximum = 599)]
     pub status: u16,
     /// What went wrong in this occurrence.
     #[schema(example = "No territorial unit with code `99`.")]
+    #[schema(max_length = 2000)]
     pub detail: String,
     /// A stable snake_case code clients can branch on.
     #[schema(example = "not_found")]
+    #[schema(max_length = 64, pattern = "^[a-z_]+$")]
     pub code: String,
     /// The invalid fields, for validation failures.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 100)]
     pub errors: Option<Vec<FieldError>>,
     /// For a refused state transition: the state the record is in.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 64)]
     pub current_state: Option<String>,
     /// For a refused state transition: the transitions allowed from the current state.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 20)]
     pub allowed_transitions: Option<Vec<String>>,
     /// From the token endpoints: the RFC 6749 error code (`invalid_grant`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 64)]
     pub error: Option<String>,
     /// From the token endpoints: the same as `detail` (RFC 6749 `error_description`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2000)]
     pub error_description: Option<String>,
 }
 

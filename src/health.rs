@@ -7,11 +7,20 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::error::{ApiError, responses};
 
+/// The state a health check reports.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    /// The process serves HTTP.
+    Ok,
+    /// The service can serve requests: the database answers.
+    Ready,
+}
+
+/// The answer of a health check.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
-    /// `ok` when alive, `ready` when able to serve requests.
-    #[schema(example = "ready")]
-    pub status: &'static str,
+    pub status: HealthStatus,
 }
 
 /// Answers as long as the process serves HTTP; it does not touch the database.
@@ -21,7 +30,9 @@ pub struct Health {
 )]
 #[get("/health/live")]
 pub async fn get_liveness() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok" })
+    HttpResponse::Ok().json(Health {
+        status: HealthStatus::Ok,
+    })
 }
 
 /// Answers 200 when the database answers, 503 otherwise.
@@ -35,7 +46,9 @@ pub async fn get_liveness() -> HttpResponse {
 #[get("/health/ready")]
 pub async fn get_readiness(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state.db.run(crate::db::ping).await?;
-    Ok(HttpResponse::Ok().json(Health { status: "ready" }))
+    Ok(HttpResponse::Ok().json(Health {
+        status: HealthStatus::Ready,
+    }))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

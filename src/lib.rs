@@ -118,6 +118,7 @@ pub fn build_app(
         .default_service(web::to(http::unknown_route))
         .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
         .wrap(ErrorHandlers::new().default_handler(http::problem_for_plain_errors))
+        .wrap(from_fn(http::head_as_get))
         .wrap(from_fn(http::request_id::middleware))
 }
 

@@ -24,6 +24,7 @@ Conventions: JSON bodies with snake_case keys; lists are `{\"items\": [...], \"n
 paged with `limit` and `cursor`; every single resource carries an `ETag`; every error is \
 `application/problem+json` whose `code` is described at `/problems/{code}`.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+        contact(name = "The Coopera maintainers"),
     ),
     tags(
         (name = "auth", description = "Tokens (OAuth2 password, refresh_token and client_credentials grants) and the caller"),
@@ -78,7 +79,11 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("An access token from `POST /api/v1/auth/token`."))
+                    .description(Some(
+                        "An access token from `POST /api/v1/auth/token`: a JWT following RFC8725 \
+                         (HS256 only, `alg` pinned; `iss`, `aud`, `sub`, `iat` and `exp` required and \
+                         checked; at most 30 s of clock skew; a secret of at least 32 bytes).",
+                    ))
                     .build(),
             ),
         );
@@ -93,7 +98,9 @@ impl Modify for SecuritySchemes {
                     )),
                     Flow::ClientCredentials(ClientCredentials::new(TOKEN_URL, client_scopes())),
                 ],
-                "Users log in with the password flow; partner systems use client credentials.",
+                "Users log in with the password flow; partner systems use client credentials. \
+                 The access tokens are JWTs following RFC8725 (HS256 only, issuer, audience, \
+                 subject, issue and expiry times required and checked).",
             )),
         );
     }
@@ -120,11 +127,93 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
                 .responses
                 .entry("500".to_owned())
                 .or_insert_with(|| RefOr::Ref(Ref::from_response_name("InternalError")));
+            // A path id that is not a UUID is a malformed parameter.
+            let has_uuid_path_param = op.parameters.iter().flatten().any(|p| {
+                serde_json::to_value(p)
+                    .is_ok_and(|p| p["in"] == "path" && p["schema"]["format"] == "uuid")
+            });
+            if has_uuid_path_param {
+                op.responses
+                    .responses
+                    .entry("400".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
+            }
         }
     }
 }
 
 const NO_NUL: &str = "^[^\\x00]*$";
+
+/// Bounds the strings whose format fixes their length, and the headers the
+/// service writes, so every string in the contract has a documented limit.
+fn bound_formatted_strings(doc: &mut serde_json::Value) {
+    use serde_json::Value;
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(obj) => {
+                let is_string = match obj.get("type") {
+                    Some(Value::String(t)) => t == "string",
+                    Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+                    _ => false,
+                };
+                if is_string && !obj.contains_key("maxLength") && !obj.contains_key("enum") {
+                    let limit = match obj.get("format").and_then(Value::as_str) {
+                        Some("date-time") => Some(40),
+                        Some("date") => Some(10),
+                        Some("uuid") => Some(36),
+                        Some("email") => Some(254),
+                        _ => None,
+                    };
+                    if let Some(limit) = limit {
+                        obj.insert("maxLength".to_owned(), Value::from(limit));
+                    }
+                }
+                obj.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(doc);
+    // Lists of names: field names in the change log, transition names in problems.
+    for (schema, property) in [
+        ("AuditEntry", "changed_fields"),
+        ("Problem", "allowed_transitions"),
+    ] {
+        if let Some(items) = doc["components"]["schemas"][schema]["properties"][property]
+            .get_mut("items")
+            .and_then(Value::as_object_mut)
+        {
+            items.entry("maxLength").or_insert(Value::from(64));
+        }
+    }
+    // Response headers: entity tags, locations and challenges the service builds.
+    fn headers(v: &mut Value) {
+        match v {
+            Value::Object(obj) => {
+                if let Some(Value::Object(hs)) = obj.get_mut("headers") {
+                    for (name, h) in hs.iter_mut() {
+                        if let Some(schema) = h.get_mut("schema").and_then(Value::as_object_mut) {
+                            if schema.get("type") == Some(&Value::from("string")) {
+                                schema.entry("maxLength").or_insert(Value::from(2048));
+                            }
+                            if schema.get("type") == Some(&Value::from("integer"))
+                                && name.eq_ignore_ascii_case("retry-after")
+                            {
+                                schema.entry("minimum").or_insert(Value::from(0));
+                                schema.entry("maximum").or_insert(Value::from(900));
+                            }
+                        }
+                    }
+                }
+                obj.values_mut().for_each(headers);
+            }
+            Value::Array(items) => items.iter_mut().for_each(headers),
+            _ => {}
+        }
+    }
+    headers(doc);
+}
 
 fn forbid_nul_in_request_bodies(api: &mut utoipa::openapi::OpenApi) {
     use serde_json::Value;
@@ -180,6 +269,7 @@ fn forbid_nul_in_request_bodies(api: &mut utoipa::openapi::OpenApi) {
             patch(schema);
         }
     }
+    bound_formatted_strings(&mut doc);
     if let Ok(patched) = serde_json::from_value(doc) {
         *api = patched;
     }

@@ -102,15 +102,20 @@ problem_codes! {
 }))]
 pub struct ProblemType {
     /// The stable code, as in a problem body's `code`.
+    #[schema(max_length = 64, pattern = "^[a-z_]+$")]
     pub code: &'static str,
     /// The problem body's `type` for this code.
     #[serde(rename = "type")]
+    #[schema(max_length = 128, pattern = "^/problems/[a-z_]+$")]
     pub type_: String,
     /// The HTTP status a response with this code carries.
+    #[schema(minimum = 100, maximum = 599)]
     pub status: u16,
     /// The problem's title.
+    #[schema(max_length = 128)]
     pub title: &'static str,
     /// What the problem means and what a client can do about it.
+    #[schema(max_length = 2000)]
     pub description: &'static str,
 }
 
@@ -129,6 +134,7 @@ impl From<ProblemCode> for ProblemType {
 /// Every problem code, for clients that build their error handling from it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemTypeList {
+    #[schema(max_items = 100)]
     pub items: Vec<ProblemType>,
 }
 
@@ -150,7 +156,7 @@ pub async fn list_problems() -> HttpResponse {
 /// Describes one problem code.
 #[utoipa::path(
     tag = "problems",
-    params(("code" = String, Path, description = "A problem code", example = "not_found")),
+    params(("code" = String, Path, max_length = 64, description = "A problem code", example = "not_found")),
     responses(
         (status = 200, description = "The problem code", body = ProblemType),
         (status = 404, response = responses::NotFound),

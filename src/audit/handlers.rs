@@ -40,20 +40,28 @@ struct ChangeRow {
 }))]
 pub struct AuditEntry {
     /// Position in the log; increases with commit order.
+    #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub seq: i64,
     pub occurred_at: DateTime<Utc>,
     /// `user`, `client` or `system`.
+    #[schema(max_length = 16)]
     pub actor_kind: String,
+    #[schema(max_length = 64)]
     pub actor_id: Option<String>,
+    #[schema(max_length = 64)]
     pub entity_type: String,
+    #[schema(max_length = 64)]
     pub entity_id: String,
     /// `create`, `update`, `archive`, or a transition such as `activate`.
+    #[schema(max_length = 64)]
     pub action: String,
     /// Every field the change touched.
+    #[schema(max_items = 100)]
     pub changed_fields: Vec<String>,
     /// New values of the fields that are neither personal data nor secrets.
     #[schema(value_type = Object)]
     pub changes: BTreeMap<String, serde_json::Value>,
+    #[schema(max_length = 128)]
     pub request_id: Option<String>,
 }
 
@@ -78,7 +86,7 @@ pub struct AuditFilter {
     params(SeqListParams, AuditFilter),
     security(("bearer" = []), ("oauth2" = [])),
     responses(
-        (status = 200, description = "A page of the change log", body = Page<AuditEntry>),
+        (status = 200, description = "A page of the change log", body = AuditEntryPage),
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
@@ -149,3 +157,5 @@ pub async fn list_audit_entries(
         request_id: r.request_id,
     })))
 }
+
+crate::http::pagination::page_schema!(AuditEntryPage, AuditEntry, "A page of the change log.");

@@ -38,17 +38,21 @@ struct ClientRow {
 /// An API client. Its id is the OAuth2 `client_id`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiClient {
+    #[schema(format = Uuid)]
     pub id: String,
     /// The organisation the client acts for.
+    #[schema(format = Uuid)]
     pub organization_id: String,
     #[schema(example = "CRM of Fundacja Razem")]
+    #[schema(max_length = 200)]
     pub name: String,
-    #[schema(value_type = Vec<ScopeName>, example = json!(["organizations:read", "people:write"]))]
+    #[schema(value_type = Vec<ScopeName>, max_items = 20, example = json!(["organizations:read", "people:write"]))]
     pub scopes: Vec<String>,
     /// Set once the client is revoked; it can no longer obtain tokens.
     pub revoked_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
 
@@ -73,6 +77,7 @@ pub struct ApiClientWithSecret {
     pub client: ApiClient,
     /// Use with `client_id` = `client.id` at `POST /api/v1/auth/token`
     /// (`grant_type=client_credentials`). It cannot be read again.
+    #[schema(max_length = 64)]
     pub client_secret: String,
 }
 
@@ -80,6 +85,8 @@ pub struct ApiClientWithSecret {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiClient {
+    #[schema(format = Uuid)]
+    #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     pub organization_id: String,
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -113,6 +120,7 @@ pub enum ScopeName {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ApiClientFilter {
+    #[param(format = Uuid)]
     pub organization_id: Option<String>,
 }
 
@@ -230,7 +238,7 @@ pub async fn create_api_client(
     security(("bearer" = []), ("oauth2" = [])),
     params(ListParams, ApiClientFilter),
     responses(
-        (status = 200, description = "A page of API clients", body = Page<ApiClient>),
+        (status = 200, description = "A page of API clients", body = ApiClientPage),
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
@@ -247,6 +255,15 @@ pub async fn list_api_clients(
     authorize(&caller.actor, Permission::ManageApiClients)?;
     let page = list.0.page()?;
     let filter = filter.into_inner();
+    if let Some(org) = &filter.organization_id
+        && uuid::Uuid::try_parse(org).is_err()
+    {
+        return Err(ApiError::invalid_parameter(
+            "organization_id",
+            "uuid",
+            "must be a UUID",
+        ));
+    }
     let request = page.clone();
     let rows = state
         .db
@@ -276,7 +293,7 @@ pub async fn list_api_clients(
 #[utoipa::path(
     tag = "api_clients",
     security(("bearer" = []), ("oauth2" = [])),
-    params(("id" = String, Path, description = "The client's id")),
+    params(("id" = String, Path, format = Uuid, description = "The client's id")),
     responses(
         (status = 200, description = "The API client", body = ApiClient, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
@@ -295,6 +312,7 @@ pub async fn get_api_client(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ManageApiClients)?;
     let id = id.into_inner();
+    crate::http::path_id("id", &id)?;
     let row = state.db.run(move |conn| load(conn, &id)).await?;
     let client = ApiClient::from(row);
     Ok(json_with_etag(
@@ -309,7 +327,7 @@ pub async fn get_api_client(
     tag = "api_clients",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The client's id"),
+        ("id" = String, Path, format = Uuid, description = "The client's id"),
         crate::http::conditional::IfMatch,
     ),
     responses(
@@ -352,7 +370,7 @@ pub async fn rotate_api_client_secret(
     tag = "api_clients",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The client's id"),
+        ("id" = String, Path, format = Uuid, description = "The client's id"),
         crate::http::conditional::IfMatch,
     ),
     responses(
@@ -400,6 +418,7 @@ where
         + Send
         + 'static,
 {
+    crate::http::path_id("id", &id)?;
     let headers = req.headers().clone();
     state
         .db
@@ -462,3 +481,5 @@ mod tests {
         assert_eq!(documented.to_vec(), SCOPES.to_vec());
     }
 }
+
+crate::http::pagination::page_schema!(ApiClientPage, ApiClient, "A page of API clients.");

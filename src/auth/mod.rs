@@ -32,9 +32,18 @@ pub enum Role {
     Admin,
     Trainer,
     Reviewer,
-    Coordinator { project_id: String },
-    OrgAdmin { organization_id: String },
-    OrgMember { organization_id: String },
+    Coordinator {
+        #[schema(format = Uuid)]
+        project_id: String,
+    },
+    OrgAdmin {
+        #[schema(format = Uuid)]
+        organization_id: String,
+    },
+    OrgMember {
+        #[schema(format = Uuid)]
+        organization_id: String,
+    },
 }
 
 #[derive(Debug, Clone)]

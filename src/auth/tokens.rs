@@ -26,21 +26,27 @@ use crate::error::{ApiError, FieldError, ProblemCode, responses};
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// `password`, `refresh_token` or `client_credentials`.
-    #[schema(example = "password", required = true, min_length = 1)]
+    #[schema(example = "password", required = true, min_length = 1, max_length = 32)]
     #[serde(default)]
     pub grant_type: String,
     /// The user's email (`password` grant).
     #[schema(example = "admin@example.org")]
+    #[schema(max_length = 254)]
     pub username: Option<String>,
     /// The user's password (`password` grant).
+    #[schema(max_length = 1000)]
     pub password: Option<String>,
     /// A refresh token (`refresh_token` grant).
+    #[schema(max_length = 128)]
     pub refresh_token: Option<String>,
     /// The API client's id (`client_credentials`, unless sent by HTTP Basic).
+    #[schema(max_length = 64)]
     pub client_id: Option<String>,
     /// The API client's secret (`client_credentials`, unless sent by HTTP Basic).
+    #[schema(max_length = 128)]
     pub client_secret: Option<String>,
     /// Space-separated scopes to narrow an API client's token to.
+    #[schema(max_length = 200)]
     pub scope: Option<String>,
 }
 
@@ -48,18 +54,22 @@ pub struct TokenRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     /// A JWT to send as `Authorization: Bearer <access_token>`.
+    #[schema(max_length = 4096)]
     pub access_token: String,
-    #[schema(example = "Bearer")]
+    #[schema(example = "Bearer", max_length = 6)]
     pub token_type: &'static str,
     /// Lifetime of the access token in seconds.
     #[schema(example = 900)]
+    #[schema(minimum = 60, maximum = 86400)]
     pub expires_in: u64,
     /// For users: exchange it at this endpoint (`grant_type=refresh_token`) for
     /// a new pair. Each refresh token works once.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 128)]
     pub refresh_token: Option<String>,
     /// For API clients: the scopes granted.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 200)]
     pub scope: Option<String>,
 }
 
@@ -444,10 +454,11 @@ async fn client_credentials_grant(
 pub struct RevokeRequest {
     /// The refresh token to revoke.
     #[serde(default)]
-    #[schema(required = true, min_length = 1)]
+    #[schema(required = true, min_length = 1, max_length = 128)]
     pub token: String,
     /// `refresh_token` or `access_token`; only refresh tokens can be revoked
     /// (access tokens expire within minutes).
+    #[schema(max_length = 32)]
     pub token_type_hint: Option<String>,
 }
 
@@ -469,10 +480,20 @@ pub async fn revoke_token(
     state: web::Data<AppState>,
     form: web::Form<RevokeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let token = form.into_inner().token;
-    if token.is_empty() {
-        return Err(invalid_request("token", "is required"));
+    let form = form.into_inner();
+    if form.token.is_empty() || form.token.len() > 128 {
+        return Err(invalid_request(
+            "token",
+            "is required, at most 128 characters",
+        ));
     }
+    if form.token_type_hint.as_ref().is_some_and(|h| h.len() > 32) {
+        return Err(invalid_request(
+            "token_type_hint",
+            "must be at most 32 characters",
+        ));
+    }
+    let token = form.token;
     state
         .db
         .run(move |conn| {

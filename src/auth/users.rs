@@ -68,20 +68,26 @@ pub struct UserRow {
 /// A user account.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct User {
+    #[schema(format = Uuid)]
     pub id: String,
     #[schema(example = "coordinator@example.org")]
+    #[schema(format = Email)]
     pub email: String,
     #[schema(example = "Anna Kowalska")]
+    #[schema(max_length = 200)]
     pub display_name: String,
     /// An inactive user cannot log in.
     pub active: bool,
     /// Global roles.
+    #[schema(max_items = 3)]
     pub roles: Vec<GlobalRole>,
     /// The person record this account belongs to, which carries organisation
     /// memberships and project coordinator assignments.
+    #[schema(format = Uuid)]
     pub person_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
 
@@ -240,23 +246,37 @@ fn dedup(roles: &[GlobalRole]) -> Vec<GlobalRole> {
     out
 }
 
+/// What kind of caller an access token belongs to.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallerKind {
+    User,
+    Client,
+}
+
 /// The caller as the service sees it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
-    /// `user` or `client`.
-    #[schema(example = "user")]
-    pub kind: &'static str,
+    pub kind: CallerKind,
+    #[schema(format = Uuid)]
     pub id: String,
     /// A user's email.
+    #[schema(format = Email)]
     pub email: Option<String>,
     /// A user's display name, or a client's name.
+    #[schema(max_length = 200)]
     pub display_name: String,
+    #[schema(format = Uuid)]
     pub person_id: Option<String>,
-    /// A user's roles, as of the current access token.
+    /// A user's roles, as of the current access token: at most 3 global roles,
+    /// 100 organisation memberships and 100 coordinated projects.
+    #[schema(max_items = 203)]
     pub roles: Vec<Role>,
     /// An API client's organisation.
+    #[schema(format = Uuid)]
     pub organization_id: Option<String>,
     /// An API client's scopes.
+    #[schema(value_type = Vec<crate::auth::clients::ScopeName>, max_items = 20)]
     pub scopes: Vec<String>,
 }
 
@@ -293,7 +313,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
                     super::jwt::unauthorized("The account no longer exists or is inactive.")
                 })?;
             Ok(HttpResponse::Ok().json(Me {
-                kind: "user",
+                kind: CallerKind::User,
                 id: row.id,
                 email: Some(row.email),
                 display_name: row.display_name,
@@ -319,7 +339,7 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
             let name =
                 name.ok_or_else(|| super::jwt::unauthorized("The API client has been revoked."))?;
             Ok(HttpResponse::Ok().json(Me {
-                kind: "client",
+                kind: CallerKind::Client,
                 id: client.id,
                 email: None,
                 display_name: name,
@@ -336,7 +356,10 @@ pub async fn get_me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
-    #[validate(email(code = "invalid_email", message = "must be an email address"))]
+    #[validate(
+        email(code = "invalid_email", message = "must be an email address"),
+        length(max = 254)
+    )]
     #[schema(format = Email)]
     #[schema(example = "trainer@example.org")]
     pub email: String,
@@ -350,7 +373,11 @@ pub struct CreateUser {
     #[schema(example = "a long and secret passphrase")]
     pub password: String,
     #[serde(default)]
+    #[schema(max_items = 3)]
+    #[validate(length(max = 3))]
     pub roles: Vec<GlobalRole>,
+    #[schema(format = Uuid)]
+    #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     pub person_id: Option<String>,
 }
 
@@ -362,6 +389,8 @@ pub struct UpdateUser {
     #[schema(min_length = 1, max_length = 200)]
     pub display_name: Option<String>,
     pub active: Option<bool>,
+    #[schema(max_items = 3)]
+    #[validate(length(max = 3))]
     pub roles: Option<Vec<GlobalRole>>,
     /// A new password: at least 12 characters, not the email.
     #[validate(length(max = 1000))]
@@ -439,7 +468,7 @@ pub async fn create_user(
     security(("bearer" = []), ("oauth2" = [])),
     params(ListParams, UserFilter),
     responses(
-        (status = 200, description = "A page of users", body = Page<User>),
+        (status = 200, description = "A page of users", body = UserPage),
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
@@ -516,7 +545,7 @@ async fn load_user(state: &AppState, id: String) -> Result<(UserRow, Vec<GlobalR
 #[utoipa::path(
     tag = "users",
     security(("bearer" = []), ("oauth2" = [])),
-    params(("id" = String, Path, description = "The user's id")),
+    params(("id" = String, Path, format = Uuid, description = "The user's id")),
     responses(
         (status = 200, description = "The account", body = User, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
@@ -534,7 +563,9 @@ pub async fn get_user(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ManageUsers)?;
-    let (row, roles) = load_user(&state, id.into_inner()).await?;
+    let id = id.into_inner();
+    crate::http::path_id("id", &id)?;
+    let (row, roles) = load_user(&state, id).await?;
     let user = User::from_row(row, roles);
     Ok(json_with_etag(&req, etag(&user.id, user.version), &user))
 }
@@ -544,7 +575,7 @@ pub async fn get_user(
     tag = "users",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The user's id"),
+        ("id" = String, Path, format = Uuid, description = "The user's id"),
         crate::http::conditional::IfMatch,
     ),
     request_body = UpdateUser,
@@ -572,6 +603,7 @@ pub async fn update_user(
     authorize(&caller.actor, Permission::ManageUsers)?;
     let body = body.into_inner();
     let id = id.into_inner();
+    crate::http::path_id("id", &id)?;
     let (current, _) = load_user(&state, id.clone()).await?;
     let headers = req.headers().clone();
     let password_hash = match body.password.clone() {
@@ -668,3 +700,5 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_user)
         .service(update_user);
 }
+
+crate::http::pagination::page_schema!(UserPage, User, "A page of user accounts.");

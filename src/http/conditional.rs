@@ -13,7 +13,7 @@ use crate::error::{ApiError, ProblemCode};
 #[into_params(parameter_in = Header)]
 pub struct IfNoneMatch {
     /// An `ETag` of a copy the client holds; 304 Not Modified if it is still current.
-    #[param(rename = "If-None-Match", nullable = false)]
+    #[param(rename = "If-None-Match", nullable = false, max_length = 1024)]
     pub if_none_match: Option<String>,
 }
 
@@ -23,7 +23,7 @@ pub struct IfNoneMatch {
 pub struct IfMatch {
     /// The `ETag` the change is based on; 412 Precondition Failed if the record
     /// has changed since.
-    #[param(rename = "If-Match", nullable = false)]
+    #[param(rename = "If-Match", nullable = false, max_length = 1024)]
     pub if_match: Option<String>,
 }
 

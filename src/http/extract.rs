@@ -179,6 +179,28 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// A `validator` rule: the field is a UUID (record ids).
+pub fn validate_uuid(value: &str) -> Result<(), validator::ValidationError> {
+    if uuid::Uuid::try_parse(value).is_ok() {
+        Ok(())
+    } else {
+        let mut err = validator::ValidationError::new("uuid");
+        err.message = Some("must be a UUID".into());
+        Err(err)
+    }
+}
+
+/// A `validator` rule: an ISO 3166-1 alpha-2 code (two letters, any case).
+pub fn validate_country(value: &str) -> Result<(), validator::ValidationError> {
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(())
+    } else {
+        let mut err = validator::ValidationError::new("iso_3166_1_alpha_2");
+        err.message = Some("must be a two-letter ISO 3166-1 country code such as PL or RO".into());
+        Err(err)
+    }
+}
+
 /// Query parameters, deserialised with the name of a bad parameter reported.
 #[derive(Debug)]
 pub struct ApiQuery<T>(pub T);

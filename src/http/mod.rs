@@ -147,6 +147,18 @@ pub async fn head_as_get(
     mut req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // Entity tags are short; an overlong conditional header is malformed.
+    for name in [header::IF_MATCH, header::IF_NONE_MATCH] {
+        if req.headers().get_all(&name).any(|v| v.len() > 1024) {
+            let err = ApiError::invalid_parameter(
+                name.as_str(),
+                "too_long",
+                "must be at most 1024 characters",
+            );
+            let res = actix_web::ResponseError::error_response(&err);
+            return Ok(req.into_response(res));
+        }
+    }
     let is_head = req.method() == actix_web::http::Method::HEAD;
     if is_head {
         req.head_mut().method = actix_web::http::Method::GET;
@@ -173,11 +185,19 @@ pub fn country_param(field: &str, value: &str) -> Result<String, ApiError> {
     }
 }
 
-/// A path segment that names a record: one no record can have (control
-/// characters, absurd length) is simply not found.
-pub fn path_id(value: &str) -> Result<(), ApiError> {
-    if value.chars().any(char::is_control) || value.len() > 128 {
-        return Err(ApiError::not_found("No record has this id."));
+/// A path segment that names a record by its id: a UUID, or 400.
+pub fn path_id(field: &str, value: &str) -> Result<(), ApiError> {
+    if uuid::Uuid::try_parse(value).is_err() {
+        return Err(ApiError::invalid_parameter(field, "uuid", "must be a UUID"));
+    }
+    Ok(())
+}
+
+/// A path segment that names a record by a code (territorial units, problem
+/// codes): one no record can have is simply not found.
+pub fn path_code(value: &str) -> Result<(), ApiError> {
+    if value.chars().any(char::is_control) || value.len() > 64 {
+        return Err(ApiError::not_found("No record has this code."));
     }
     Ok(())
 }

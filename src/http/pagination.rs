@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use crate::error::{ApiError, ProblemCode};
 
@@ -24,7 +24,7 @@ pub struct ListParams {
     #[param(minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page; omit for the first page.
-    #[param(pattern = "^c([0-9a-f]{2}){1,256}$")]
+    #[param(pattern = "^c([0-9a-f]{2}){1,256}$", max_length = 513)]
     pub cursor: Option<String>,
     /// Only records changed at or after this instant (RFC 3339), for incremental sync.
     #[param(example = "2026-11-01T00:00:00Z")]
@@ -39,7 +39,7 @@ pub struct SeqListParams {
     #[param(minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page; omit for the first page.
-    #[param(pattern = "^s[0-9]{1,18}$")]
+    #[param(pattern = "^s[0-9]{1,18}$", max_length = 19)]
     pub cursor: Option<String>,
     /// Only entries at or after this instant (RFC 3339).
     #[param(example = "2026-11-01T00:00:00Z")]
@@ -155,8 +155,10 @@ pub fn invalid_cursor() -> ApiError {
     )])
 }
 
-/// One page of a collection.
-#[derive(Debug, Serialize, ToSchema)]
+/// One page of a collection. The OpenAPI document describes each collection's
+/// page by a concrete schema made with [`page_schema!`], which references the
+/// item schema instead of copying it.
+#[derive(Debug, Serialize)]
 pub struct Page<T> {
     /// The records of this page.
     pub items: Vec<T>,
@@ -207,6 +209,28 @@ impl<T> Page<T> {
         }
     }
 }
+
+/// Declares the OpenAPI schema of a page of `$item`s, named `$name`.
+macro_rules! page_schema {
+    ($name:ident, $item:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(utoipa::ToSchema)]
+        #[allow(dead_code)]
+        pub struct $name {
+            /// The records of this page.
+            #[schema(max_items = 200)]
+            pub items: Vec<$item>,
+            /// Pass as `cursor` to read the next page; `null` on the last page.
+            #[schema(
+                required = true,
+                max_length = 520,
+                pattern = "^(c([0-9a-f]{2})+|s[0-9]{1,18})$"
+            )]
+            pub next_cursor: Option<String>,
+        }
+    };
+}
+pub(crate) use page_schema;
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
+use futures_util::FutureExt;
 use tracing::Instrument;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -46,7 +47,26 @@ pub async fn middleware(
         path = %req.path(),
     );
     let started = Instant::now();
-    let result = next.call(req).instrument(span.clone()).await;
+    // A panic in a handler becomes a 500 problem response instead of a dropped
+    // connection (and is logged with the request id).
+    let result = match std::panic::AssertUnwindSafe(next.call(req).instrument(span.clone()))
+        .catch_unwind()
+        .await
+    {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let _enter = span.enter();
+            tracing::error!(panic = %message, "a handler panicked");
+            return Err(
+                crate::error::ApiError::internal(format!("handler panicked: {message}")).into(),
+            );
+        }
+    };
     let _enter = span.enter();
     let mut res = match result {
         Ok(res) => res.map_into_boxed_body(),

@@ -115,7 +115,7 @@ fn with_etag(status: actix_web::http::StatusCode, o: &Organization) -> HttpRespo
     security(("bearer" = []), ("oauth2" = [])),
     params(ListParams, OrganizationFilter),
     responses(
-        (status = 200, description = "A page of organisations", body = Page<Organization>),
+        (status = 200, description = "A page of organisations", body = OrganizationPage),
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
@@ -308,7 +308,7 @@ fn change_of(action: &str, id: &str, f: &OrganizationFields) -> Change {
     tag = "organizations",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The organisation's id"),
+        ("id" = String, Path, format = Uuid, description = "The organisation's id"),
         crate::http::conditional::IfNoneMatch,
     ),
     responses(
@@ -329,7 +329,7 @@ pub async fn get_organization(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("organizations"))?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let row = state.db.run(move |conn| load(conn, &id)).await?;
     let o = Organization::try_from(row)?;
     Ok(json_with_etag(&req, etag(&o.id, o.version), &o))
@@ -347,7 +347,7 @@ fn set<T: Clone>(target: &mut T, change: &Option<T>) {
     tag = "organizations",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The organisation's id"),
+        ("id" = String, Path, format = Uuid, description = "The organisation's id"),
         crate::http::conditional::IfMatch,
     ),
     request_body = UpdateOrganization,
@@ -375,7 +375,7 @@ pub async fn update_organization(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let headers = req.headers().clone();
     let b = body.into_inner();
     let row = state
@@ -511,7 +511,7 @@ fn fields_of(r: &OrganizationRow) -> OrganizationFields {
     tag = "organizations",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The organisation's id"),
+        ("id" = String, Path, format = Uuid, description = "The organisation's id"),
         crate::http::conditional::IfMatch,
     ),
     responses(
@@ -533,7 +533,7 @@ pub async fn archive_organization(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ArchiveOrganization)?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let headers = req.headers().clone();
     let row = state
         .db
@@ -594,9 +594,9 @@ fn load_member(conn: &mut DbConn, org_id: &str, member_id: &str) -> Result<Membe
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = []), ("oauth2" = [])),
-    params(("id" = String, Path, description = "The organisation's id"), ListParams),
+    params(("id" = String, Path, format = Uuid, description = "The organisation's id"), ListParams),
     responses(
-        (status = 200, description = "A page of members", body = Page<Member>),
+        (status = 200, description = "A page of members", body = MemberPage),
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
@@ -613,7 +613,7 @@ pub async fn list_organization_members(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("organizations"))?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let page = list.0.page()?;
     let request = page.clone();
     let rows = state
@@ -645,7 +645,7 @@ pub async fn list_organization_members(
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = []), ("oauth2" = [])),
-    params(("id" = String, Path, description = "The organisation's id")),
+    params(("id" = String, Path, format = Uuid, description = "The organisation's id")),
     request_body = AddMember,
     responses(
         (status = 201, description = "The membership", body = Member, headers(("Location" = String))),
@@ -669,7 +669,7 @@ pub async fn add_organization_member(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let b = body.into_inner();
     let member = state
         .db
@@ -698,6 +698,20 @@ pub async fn add_organization_member(
                         ProblemCode::AlreadyExists,
                         "The person is already a member of this organisation; change the membership instead.",
                     ));
+                }
+                let memberships: i64 = om::table
+                    .filter(om::person_id.eq(&b.person_id))
+                    .count()
+                    .get_result(conn)?;
+                if memberships >= super::MAX_MEMBERSHIPS_PER_PERSON {
+                    return Err(ApiError::validation(vec![FieldError::new(
+                        "person_id",
+                        "too_many_memberships",
+                        format!(
+                            "a person belongs to at most {} organisations",
+                            super::MAX_MEMBERSHIPS_PER_PERSON
+                        ),
+                    )]));
                 }
                 let member_id = crate::db::new_id();
                 let now = crate::db::now();
@@ -743,8 +757,8 @@ pub async fn add_organization_member(
     tag = "organizations",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The organisation's id"),
-        ("member_id" = String, Path, description = "The membership's id"),
+        ("id" = String, Path, format = Uuid, description = "The organisation's id"),
+        ("member_id" = String, Path, format = Uuid, description = "The membership's id"),
         crate::http::conditional::IfMatch,
     ),
     request_body = UpdateMember,
@@ -771,8 +785,8 @@ pub async fn update_organization_member(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let (id, member_id) = path.into_inner();
-    crate::http::path_id(&id)?;
-    crate::http::path_id(&member_id)?;
+    crate::http::path_id("id", &id)?;
+    crate::http::path_id("member_id", &member_id)?;
     let headers = req.headers().clone();
     let b = body.into_inner();
     let member = state
@@ -825,8 +839,8 @@ pub async fn update_organization_member(
     tag = "organizations",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The organisation's id"),
-        ("member_id" = String, Path, description = "The membership's id"),
+        ("id" = String, Path, format = Uuid, description = "The organisation's id"),
+        ("member_id" = String, Path, format = Uuid, description = "The membership's id"),
     ),
     responses(
         (status = 204, description = "The membership is gone"),
@@ -844,8 +858,8 @@ pub async fn remove_organization_member(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let (id, member_id) = path.into_inner();
-    crate::http::path_id(&id)?;
-    crate::http::path_id(&member_id)?;
+    crate::http::path_id("id", &id)?;
+    crate::http::path_id("member_id", &member_id)?;
     state
         .db
         .run(move |conn| {
@@ -872,3 +886,6 @@ pub async fn remove_organization_member(
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+crate::http::pagination::page_schema!(OrganizationPage, Organization, "A page of organisations.");
+crate::http::pagination::page_schema!(MemberPage, Member, "A page of an organisation's members.");

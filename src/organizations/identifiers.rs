@@ -21,8 +21,11 @@ fn digits(raw: &str, prefix: &str) -> Result<String, Invalid> {
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
-    if s.len() >= 2 && s[..2].eq_ignore_ascii_case(prefix) {
-        s = s[2..].to_owned();
+    if !prefix.is_empty()
+        && s.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    {
+        s = s[prefix.len()..].to_owned();
     }
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(("not_digits", "must contain only digits".to_owned()));
@@ -114,6 +117,9 @@ mod tests {
         assert_eq!(super::nip("5260250275").unwrap_err().0, "nip_checksum");
         assert_eq!(super::nip("526025027").unwrap_err().0, "nip_length");
         assert_eq!(super::nip("52602502x4").unwrap_err().0, "not_digits");
+        // Found by fuzzing: a multi-byte character where a prefix could be.
+        assert_eq!(super::nip("\u{cafb8}:@").unwrap_err().0, "not_digits");
+        assert_eq!(super::cui("\u{800}").unwrap_err().0, "not_digits");
     }
 
     #[test]

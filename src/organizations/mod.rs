@@ -14,6 +14,9 @@ use crate::db::DbConn;
 use crate::db::schema::organizations;
 use crate::error::{ApiError, FieldError};
 
+/// The most organisations a person can belong to.
+pub const MAX_MEMBERSHIPS_PER_PERSON: i64 = 100;
+
 /// 422 naming `field` unless the organisation exists.
 pub fn ensure_exists(conn: &mut DbConn, id: &str, field: &str) -> Result<(), ApiError> {
     let n: i64 = organizations::table

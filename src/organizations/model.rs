@@ -91,34 +91,53 @@ pub struct OrganizationRow {
     "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 1
 }))]
 pub struct Organization {
+    #[schema(format = Uuid)]
     pub id: String,
+    #[schema(max_length = 300)]
     pub name: String,
     pub kind: OrganizationKind,
     /// ISO 3166-1 alpha-2.
+    #[schema(min_length = 2, max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: String,
     /// Polish National Court Register number (10 digits).
+    #[schema(pattern = "^[0-9]{10}$", max_length = 10)]
     pub krs: Option<String>,
     /// Polish tax identification number (10 digits, checksummed).
+    #[schema(pattern = "^[0-9]{10}$", max_length = 10)]
     pub nip: Option<String>,
     /// Polish statistical number (9 or 14 digits, checksummed).
+    #[schema(pattern = "^([0-9]{9}|[0-9]{14})$", max_length = 14)]
     pub regon: Option<String>,
     /// For a local government unit: the territorial unit it governs (TERYT code
     /// in Poland, ISO 3166-2 code in Romania).
+    #[schema(
+        max_length = 16,
+        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2})$"
+    )]
     pub teryt_code: Option<String>,
     /// Romanian fiscal code (CUI/CIF, checksummed).
+    #[schema(pattern = "^[1-9][0-9]{1,9}$", max_length = 10)]
     pub cui: Option<String>,
     /// Where the organisation is based.
+    #[schema(max_length = 16)]
     pub territorial_unit_code: Option<String>,
+    #[schema(max_length = 300)]
     pub street: Option<String>,
+    #[schema(max_length = 200)]
     pub city: Option<String>,
+    #[schema(max_length = 20)]
     pub postal_code: Option<String>,
+    #[schema(format = Email)]
     pub email: Option<String>,
+    #[schema(max_length = 50)]
     pub phone: Option<String>,
+    #[schema(format = "uri", max_length = 500)]
     pub website: Option<String>,
     /// Set when archived; archived organisations are hidden from lists by default.
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
 
@@ -176,15 +195,27 @@ pub struct CreateOrganization {
     pub name: String,
     pub kind: OrganizationKind,
     /// ISO 3166-1 alpha-2, e.g. `PL`, `RO`.
-    #[validate(length(equal = 2))]
+    #[validate(custom(function = "crate::http::extract::validate_country"))]
     #[schema(min_length = 2, max_length = 2, pattern = "^[A-Za-z]{2}$")]
     pub country: String,
+    #[schema(max_length = 20)]
+    #[validate(length(max = 20))]
     pub krs: Option<String>,
+    #[schema(max_length = 20)]
+    #[validate(length(max = 20))]
     pub nip: Option<String>,
+    #[schema(max_length = 20)]
+    #[validate(length(max = 20))]
     pub regon: Option<String>,
     /// Required for a local government unit.
+    #[schema(max_length = 16)]
+    #[validate(length(max = 16))]
     pub teryt_code: Option<String>,
+    #[schema(max_length = 20)]
+    #[validate(length(max = 20))]
     pub cui: Option<String>,
+    #[schema(max_length = 16)]
+    #[validate(length(max = 16))]
     pub territorial_unit_code: Option<String>,
     #[validate(length(max = 300))]
     #[schema(max_length = 300)]
@@ -195,7 +226,10 @@ pub struct CreateOrganization {
     #[validate(length(max = 20))]
     #[schema(max_length = 20)]
     pub postal_code: Option<String>,
-    #[validate(email(code = "invalid_email", message = "must be an email address"))]
+    #[validate(
+        email(code = "invalid_email", message = "must be an email address"),
+        length(max = 254)
+    )]
     #[schema(format = Email)]
     pub email: Option<String>,
     #[validate(length(max = 50))]
@@ -205,6 +239,7 @@ pub struct CreateOrganization {
         url(code = "invalid_url", message = "must be a URL"),
         length(max = 500)
     )]
+    #[schema(format = "uri", max_length = 500)]
     pub website: Option<String>,
 }
 
@@ -216,44 +251,74 @@ pub struct UpdateOrganization {
     #[schema(min_length = 1, max_length = 300)]
     pub name: Option<String>,
     pub kind: Option<OrganizationKind>,
-    #[validate(length(equal = 2))]
+    #[validate(custom(function = "crate::http::extract::validate_country"))]
     #[schema(min_length = 2, max_length = 2, pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 20)]
+    #[validate(length(max = 20))]
     pub krs: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 20)]
+    #[validate(length(max = 20))]
     pub nip: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 20)]
+    #[validate(length(max = 20))]
     pub regon: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 16)]
+    #[validate(length(max = 16))]
     pub teryt_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 20)]
+    #[validate(length(max = 20))]
     pub cui: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 16)]
+    #[validate(length(max = 16))]
     pub territorial_unit_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 300)]
+    #[validate(length(max = 300))]
     pub street: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 200)]
+    #[validate(length(max = 200))]
     pub city: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 20)]
+    #[validate(length(max = 20))]
     pub postal_code: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(format = Email, max_length = 254)]
+    #[validate(
+        email(code = "invalid_email", message = "must be an email address"),
+        length(max = 254)
+    )]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 50)]
+    #[validate(length(max = 50))]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(format = "uri", max_length = 500)]
+    #[validate(
+        url(code = "invalid_url", message = "must be a URL"),
+        length(max = 500)
+    )]
     pub website: Option<Option<String>>,
 }
 
@@ -265,7 +330,7 @@ pub struct OrganizationFilter {
     /// Organisations based in, or governing, this territorial unit.
     #[param(max_length = 32, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub territorial_unit: Option<String>,
-    #[param(pattern = "^[A-Za-z]{2}$")]
+    #[param(pattern = "^[A-Za-z]{2}$", max_length = 2)]
     pub country: Option<String>,
     /// Text in the name; case and diacritics are ignored.
     #[param(max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
@@ -316,16 +381,22 @@ pub struct MemberRow {
 /// A person's membership of an organisation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Member {
+    #[schema(format = Uuid)]
     pub id: String,
+    #[schema(format = Uuid)]
     pub organization_id: String,
+    #[schema(format = Uuid)]
     pub person_id: String,
     /// The person's name.
+    #[schema(max_length = 200)]
     pub full_name: String,
     pub role: MemberRole,
     /// The person's position in the organisation.
+    #[schema(max_length = 200)]
     pub position: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
 
@@ -349,6 +420,8 @@ impl Member {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMember {
+    #[schema(format = Uuid)]
+    #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     pub person_id: String,
     pub role: MemberRole,
     #[validate(length(max = 200))]

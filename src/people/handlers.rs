@@ -36,6 +36,7 @@ struct PersonRow {
 /// A person's membership, as listed on the person.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PersonMembership {
+    #[schema(format = Uuid)]
     pub organization_id: String,
     pub role: MemberRole,
 }
@@ -45,19 +46,27 @@ pub struct PersonMembership {
 /// person's organisations), and `personal_data_visible` says whether they were.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Person {
+    #[schema(format = Uuid)]
     pub id: String,
     #[schema(example = "Ioana Popescu")]
+    #[schema(max_length = 200)]
     pub full_name: String,
+    #[schema(max_length = 200)]
     pub position: Option<String>,
+    /// At most 100.
+    #[schema(max_items = 100)]
     pub organizations: Vec<PersonMembership>,
     pub personal_data_visible: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Email)]
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 50)]
     pub phone: Option<String>,
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
 
@@ -133,7 +142,7 @@ pub struct PersonFilter {
     security(("bearer" = []), ("oauth2" = [])),
     params(ListParams, PersonFilter),
     responses(
-        (status = 200, description = "A page of people", body = Page<Person>),
+        (status = 200, description = "A page of people", body = PersonPage),
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
@@ -207,7 +216,10 @@ pub struct CreatePerson {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
-    #[validate(email(code = "invalid_email", message = "must be an email address"))]
+    #[validate(
+        email(code = "invalid_email", message = "must be an email address"),
+        length(max = 254)
+    )]
     #[schema(format = Email)]
     pub email: Option<String>,
     #[validate(length(max = 50))]
@@ -217,6 +229,8 @@ pub struct CreatePerson {
     #[schema(max_length = 200)]
     pub position: Option<String>,
     /// Also make the person a member of this organisation.
+    #[schema(format = Uuid)]
+    #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     pub organization_id: Option<String>,
     /// The membership role (default `org_member`).
     pub role: Option<MemberRole>,
@@ -231,12 +245,21 @@ pub struct UpdatePerson {
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(format = Email, max_length = 254)]
+    #[validate(
+        email(code = "invalid_email", message = "must be an email address"),
+        length(max = 254)
+    )]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 50)]
+    #[validate(length(max = 50))]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 200)]
+    #[validate(length(max = 200))]
     pub position: Option<Option<String>>,
 }
 
@@ -359,7 +382,7 @@ pub async fn create_person(
     tag = "people",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The person's id"),
+        ("id" = String, Path, format = Uuid, description = "The person's id"),
         crate::http::conditional::IfNoneMatch,
     ),
     responses(
@@ -380,7 +403,7 @@ pub async fn get_person(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("people"))?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let (row, m) = state.db.run(move |conn| load(conn, &id)).await?;
     let person = present(&caller.actor, row, m);
     // Two callers see different bodies: the tag says which variant this is.
@@ -399,7 +422,7 @@ pub async fn get_person(
     tag = "people",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The person's id"),
+        ("id" = String, Path, format = Uuid, description = "The person's id"),
         crate::http::conditional::IfMatch,
     ),
     request_body = UpdatePerson,
@@ -426,7 +449,7 @@ pub async fn update_person(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let headers = req.headers().clone();
     let b = body.into_inner();
     let actor = caller.actor.clone();
@@ -519,3 +542,5 @@ pub async fn update_person(
         )))
         .json(person))
 }
+
+crate::http::pagination::page_schema!(PersonPage, Person, "A page of people.");

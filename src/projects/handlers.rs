@@ -46,19 +46,26 @@ struct ProjectRow {
     "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 1
 }))]
 pub struct Project {
+    #[schema(format = Uuid)]
     pub id: String,
     /// A short unique code, e.g. the grant agreement number.
+    #[schema(max_length = 50)]
     pub code: String,
+    #[schema(max_length = 500)]
     pub title: String,
+    #[schema(max_length = 200)]
     pub funding_programme: Option<String>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
+    #[schema(format = Uuid)]
     pub lead_organization_id: Option<String>,
     pub status: ProjectStatus,
+    #[schema(max_length = 20000)]
     pub description: Option<String>,
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
 
@@ -124,6 +131,8 @@ pub struct CreateProject {
     pub funding_programme: Option<String>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
+    #[schema(format = Uuid)]
+    #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     pub lead_organization_id: Option<String>,
     #[validate(length(max = 20000))]
     #[schema(max_length = 20000)]
@@ -140,6 +149,8 @@ pub struct UpdateProject {
     pub title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 200)]
+    #[validate(length(max = 200))]
     pub funding_programme: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<NaiveDate>)]
@@ -149,9 +160,13 @@ pub struct UpdateProject {
     pub ends_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(format = Uuid)]
+    #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     pub lead_organization_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 20000)]
+    #[validate(length(max = 20000))]
     pub description: Option<Option<String>>,
 }
 
@@ -174,7 +189,7 @@ fn check_period(starts: Option<NaiveDate>, ends: Option<NaiveDate>) -> Result<()
     security(("bearer" = []), ("oauth2" = [])),
     params(ListParams, ProjectFilter),
     responses(
-        (status = 200, description = "A page of projects", body = Page<Project>),
+        (status = 200, description = "A page of projects", body = ProjectPage),
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
@@ -324,7 +339,7 @@ pub async fn create_project(
     tag = "projects",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The project's id"),
+        ("id" = String, Path, format = Uuid, description = "The project's id"),
         crate::http::conditional::IfNoneMatch,
     ),
     responses(
@@ -345,7 +360,7 @@ pub async fn get_project(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("projects"))?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let row = state.db.run(move |conn| load(conn, &id)).await?;
     let p = Project::from(row);
     Ok(json_with_etag(&req, etag(&p.id, p.version), &p))
@@ -356,7 +371,7 @@ pub async fn get_project(
     tag = "projects",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The project's id"),
+        ("id" = String, Path, format = Uuid, description = "The project's id"),
         crate::http::conditional::IfMatch,
     ),
     request_body = UpdateProject,
@@ -384,7 +399,7 @@ pub async fn update_project(
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let headers = req.headers().clone();
     let b = body.into_inner();
     let row = state
@@ -457,7 +472,7 @@ async fn transition(
     t: Transition,
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let headers = req.headers().clone();
     let row = state
         .db
@@ -509,7 +524,7 @@ async fn transition(
     tag = "projects",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The project's id"),
+        ("id" = String, Path, format = Uuid, description = "The project's id"),
         crate::http::conditional::IfMatch,
     ),
     responses(
@@ -537,7 +552,7 @@ pub async fn activate_project(
     tag = "projects",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The project's id"),
+        ("id" = String, Path, format = Uuid, description = "The project's id"),
         crate::http::conditional::IfMatch,
     ),
     responses(
@@ -563,16 +578,33 @@ pub async fn close_project(
 /// A project coordinator.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Coordinator {
+    #[schema(format = Uuid)]
     pub project_id: String,
+    #[schema(format = Uuid)]
     pub person_id: String,
+    #[schema(max_length = 200)]
     pub full_name: String,
     pub created_at: DateTime<Utc>,
 }
+
+/// The coordinators of a project (at most 200).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoordinatorList {
+    #[schema(max_items = 200)]
+    pub items: Vec<Coordinator>,
+}
+
+/// The most coordinators a project can have.
+pub const MAX_COORDINATORS: i64 = 200;
+/// The most projects a person can coordinate.
+pub const MAX_COORDINATED_PER_PERSON: i64 = 100;
 
 /// Names a coordinator.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddCoordinator {
+    #[schema(format = Uuid)]
+    #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     pub person_id: String,
 }
 
@@ -580,9 +612,9 @@ pub struct AddCoordinator {
 #[utoipa::path(
     tag = "projects",
     security(("bearer" = []), ("oauth2" = [])),
-    params(("id" = String, Path, description = "The project's id")),
+    params(("id" = String, Path, format = Uuid, description = "The project's id")),
     responses(
-        (status = 200, description = "The coordinators", body = Vec<Coordinator>),
+        (status = 200, description = "The coordinators", body = CoordinatorList),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
         (status = 404, response = responses::NotFound),
@@ -597,7 +629,7 @@ pub async fn list_project_coordinators(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("projects"))?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let rows = state
         .db
         .run(move |conn| {
@@ -605,7 +637,7 @@ pub async fn list_project_coordinators(
             coordinators(conn, &id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    Ok(HttpResponse::Ok().json(CoordinatorList { items: rows }))
 }
 
 fn coordinators(conn: &mut DbConn, project: &str) -> Result<Vec<Coordinator>, ApiError> {
@@ -630,10 +662,10 @@ fn coordinators(conn: &mut DbConn, project: &str) -> Result<Vec<Coordinator>, Ap
 #[utoipa::path(
     tag = "projects",
     security(("bearer" = []), ("oauth2" = [])),
-    params(("id" = String, Path, description = "The project's id")),
+    params(("id" = String, Path, format = Uuid, description = "The project's id")),
     request_body = AddCoordinator,
     responses(
-        (status = 201, description = "The coordinators after the change", body = Vec<Coordinator>),
+        (status = 201, description = "The coordinators after the change", body = CoordinatorList),
         (status = 400, response = responses::MalformedBody),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
@@ -654,7 +686,7 @@ pub async fn add_project_coordinator(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ManageProjectCoordinators)?;
     let id = id.into_inner();
-    crate::http::path_id(&id)?;
+    crate::http::path_id("id", &id)?;
     let person = body.into_inner().person_id;
     let list = state
         .db
@@ -673,6 +705,30 @@ pub async fn add_project_coordinator(
                         "The person already coordinates this project.",
                     ));
                 }
+                let count: i64 = pc::table
+                    .filter(pc::project_id.eq(&id))
+                    .count()
+                    .get_result(conn)?;
+                let coordinated: i64 = pc::table
+                    .filter(pc::person_id.eq(&person))
+                    .count()
+                    .get_result(conn)?;
+                if coordinated >= MAX_COORDINATED_PER_PERSON {
+                    return Err(ApiError::validation(vec![FieldError::new(
+                        "person_id",
+                        "too_many_projects",
+                        format!(
+                            "a person coordinates at most {MAX_COORDINATED_PER_PERSON} projects"
+                        ),
+                    )]));
+                }
+                if count >= MAX_COORDINATORS {
+                    return Err(ApiError::validation(vec![FieldError::new(
+                        "person_id",
+                        "too_many_coordinators",
+                        format!("a project has at most {MAX_COORDINATORS} coordinators"),
+                    )]));
+                }
                 diesel::insert_into(pc::table)
                     .values((
                         pc::project_id.eq(&id),
@@ -689,7 +745,7 @@ pub async fn add_project_coordinator(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(list))
+    Ok(HttpResponse::Created().json(CoordinatorList { items: list }))
 }
 
 /// Removes a coordinator from the project. Admins only.
@@ -697,8 +753,8 @@ pub async fn add_project_coordinator(
     tag = "projects",
     security(("bearer" = []), ("oauth2" = [])),
     params(
-        ("id" = String, Path, description = "The project's id"),
-        ("person_id" = String, Path, description = "The coordinator's person id"),
+        ("id" = String, Path, format = Uuid, description = "The project's id"),
+        ("person_id" = String, Path, format = Uuid, description = "The coordinator's person id"),
     ),
     responses(
         (status = 204, description = "The person no longer coordinates the project"),
@@ -716,8 +772,8 @@ pub async fn remove_project_coordinator(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ManageProjectCoordinators)?;
     let (id, person) = path.into_inner();
-    crate::http::path_id(&id)?;
-    crate::http::path_id(&person)?;
+    crate::http::path_id("id", &id)?;
+    crate::http::path_id("person_id", &person)?;
     state
         .db
         .run(move |conn| {
@@ -745,3 +801,5 @@ pub async fn remove_project_coordinator(
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+crate::http::pagination::page_schema!(ProjectPage, Project, "A page of projects.");

@@ -14,7 +14,7 @@ use crate::http::pagination::{ListParams, Page};
     tag = "territorial_units",
     params(ListParams, TerritorialUnitFilter),
     responses(
-        (status = 200, description = "A page of territorial units", body = Page<TerritorialUnit>),
+        (status = 200, description = "A page of territorial units", body = TerritorialUnitPage),
         (status = 400, response = responses::BadRequest),
         (status = 503, response = responses::ServiceUnavailable),
     )
@@ -90,7 +90,7 @@ pub async fn list_territorial_units(
 #[utoipa::path(
     tag = "territorial_units",
     params(
-        ("code" = String, Path, description = "TERYT code (`02`, `0201`) or ISO 3166-2 code (`RO-CJ`)", example = "RO-CJ"),
+        ("code" = String, Path, max_length = 64, description = "TERYT code (`02`, `0201`) or ISO 3166-2 code (`RO-CJ`)", example = "RO-CJ"),
         crate::http::conditional::IfNoneMatch,
     ),
     responses(
@@ -109,7 +109,7 @@ pub async fn get_territorial_unit(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
-    crate::http::path_id(&code)?;
+    crate::http::path_code(&code)?;
     let lookup = code.clone();
     let row = state
         .db
@@ -127,3 +127,9 @@ pub async fn get_territorial_unit(
     let unit = TerritorialUnit::try_from(row)?;
     Ok(json_with_etag(&req, etag(&unit.code, unit.version), &unit))
 }
+
+crate::http::pagination::page_schema!(
+    TerritorialUnitPage,
+    TerritorialUnit,
+    "A page of territorial units."
+);

@@ -64,20 +64,35 @@ pub struct TerritorialUnitRow {
 }))]
 pub struct TerritorialUnit {
     /// The unit's identifier; the same as `code`.
+    #[schema(
+        max_length = 16,
+        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2})$"
+    )]
     pub id: String,
     /// TERYT (TERC) code for Poland, ISO 3166-2 code for Romania.
+    #[schema(
+        max_length = 16,
+        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2})$"
+    )]
     pub code: String,
     /// The official name.
+    #[schema(max_length = 200)]
     pub name: String,
     pub level: TerritorialLevel,
     /// The code of the unit this one belongs to, if any.
+    #[schema(
+        max_length = 16,
+        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2})$"
+    )]
     pub parent_code: Option<String>,
     /// ISO 3166-1 alpha-2 country code.
     #[schema(example = "PL")]
+    #[schema(min_length = 2, max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Bumped on every change.
+    #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
 
@@ -110,7 +125,7 @@ impl TryFrom<TerritorialUnitRow> for TerritorialUnit {
 #[into_params(parameter_in = Query)]
 pub struct TerritorialUnitFilter {
     /// ISO 3166-1 alpha-2 country code (`PL`, `RO`), case-insensitive.
-    #[param(example = "PL", pattern = "^[A-Za-z]{2}$")]
+    #[param(example = "PL", pattern = "^[A-Za-z]{2}$", max_length = 2)]
     pub country: Option<String>,
     pub level: Option<TerritorialLevel>,
     /// Only the direct children of the unit with this code.

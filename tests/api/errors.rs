@@ -353,3 +353,87 @@ async fn without_cors_configuration_no_cross_origin_headers_are_sent() {
     assert_eq!(res.status, 200);
     assert!(res.header("access-control-allow-origin").is_none());
 }
+
+#[actix_web::test]
+async fn a_body_that_is_not_an_object_is_422() {
+    let app = TestApp::new().await;
+    for body in ["[null, null]", "\"text\"", "42"] {
+        let res = post_probe(
+            &app,
+            TestRequest::default()
+                .insert_header(("content-type", "application/json"))
+                .set_payload(body),
+        )
+        .await;
+        let problem = res.assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["code"], "not_an_object", "{body}");
+    }
+}
+
+#[actix_web::test]
+async fn a_nul_character_in_a_body_is_422_naming_the_field() {
+    let app = TestApp::new().await;
+    let res = post_probe(
+        &app,
+        TestRequest::default()
+            .insert_header(("content-type", "application/json"))
+            .set_payload(r#"{"name": "ab\u0000c", "count": 2}"#),
+    )
+    .await;
+    let problem = res.assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "name");
+    assert_eq!(problem["errors"][0]["code"], "nul_character");
+}
+
+#[actix_web::test]
+async fn a_path_id_that_is_not_a_uuid_is_400_naming_it() {
+    let app = TestApp::new().await;
+    let token = app.admin_token();
+    for uri in [
+        "/api/v1/organizations/not-a-uuid",
+        "/api/v1/people/42",
+        "/api/v1/projects/%00",
+        "/api/v1/users/x",
+        "/api/v1/api-clients/x",
+    ] {
+        let res = app.get_as(&token, uri).await;
+        let problem = res.assert_problem(400, "invalid_parameter");
+        assert_eq!(problem["errors"][0]["field"], "id", "{uri}");
+    }
+    // A well-formed id of no record is 404.
+    app.get_as(
+        &token,
+        "/api/v1/organizations/01a216b8-8e10-7237-a7a0-b732f4057bab",
+    )
+    .await
+    .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn head_is_answered_like_get_without_a_body() {
+    let app = TestApp::new().await;
+    let res = app
+        .send(
+            TestRequest::default()
+                .method(actix_web::http::Method::HEAD)
+                .uri("/api/v1/territorial-units/02"),
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(res.body.is_empty());
+    assert!(res.header("etag").is_some());
+}
+
+async fn panics() -> HttpResponse {
+    let empty: Vec<u8> = Vec::new();
+    HttpResponse::Ok().body(vec![empty[3]])
+}
+
+#[actix_web::test]
+async fn a_panicking_handler_is_a_500_problem_not_a_dropped_connection() {
+    let app = TestApp::new().await;
+    let service = build_app(app.state.clone()).route("/boom", web::get().to(panics));
+    let res = app.send_to(service, TestRequest::get().uri("/boom")).await;
+    let body = res.assert_problem(500, "internal_error");
+    assert!(!body.to_string().contains("index out of bounds"));
+}

@@ -155,7 +155,7 @@ async fn coordinators_gain_the_role_at_their_next_login() {
         )
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
-    assert_eq!(res.json()[0]["full_name"], "Maria Nowak");
+    assert_eq!(res.json()["items"][0]["full_name"], "Maria Nowak");
     let login = app
         .token_request(&[
             ("grant_type", "password"),

@@ -121,11 +121,26 @@ impl TestApp {
             > + 'static,
         B: MessageBody,
     {
+        use actix_web::dev::Service;
         let service = test::init_service(app).await;
-        let res = test::call_service(&service, req.to_request()).await;
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = test::read_body(res).await.to_vec();
+        // As the server does, an error that escapes the app becomes its response.
+        let (status, headers, body) = match service.call(req.to_request()).await {
+            Ok(res) => {
+                let status = res.status();
+                let headers = res.headers().clone();
+                (status, headers, test::read_body(res).await.to_vec())
+            }
+            Err(err) => {
+                let res = err.error_response();
+                let status = res.status();
+                let headers = res.headers().clone();
+                let body = actix_web::body::to_bytes(res.into_body())
+                    .await
+                    .map(|b| b.to_vec())
+                    .unwrap_or_default();
+                (status, headers, body)
+            }
+        };
         TestResponse {
             status,
             headers,

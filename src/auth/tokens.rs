@@ -481,13 +481,18 @@ pub async fn revoke_token(
     form: web::Form<RevokeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let form = form.into_inner();
-    if form.token.is_empty() || form.token.len() > 128 {
+    // Limits count characters, as JSON Schema's maxLength does.
+    if form.token.is_empty() || form.token.chars().count() > 128 {
         return Err(invalid_request(
             "token",
             "is required, at most 128 characters",
         ));
     }
-    if form.token_type_hint.as_ref().is_some_and(|h| h.len() > 32) {
+    if form
+        .token_type_hint
+        .as_ref()
+        .is_some_and(|h| h.chars().count() > 32)
+    {
         return Err(invalid_request(
             "token_type_hint",
             "must be at most 32 characters",

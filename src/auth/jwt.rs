@@ -188,3 +188,51 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     std::fs::write(path, content)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_secret_is_kept_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = load_secret(None, dir.path()).unwrap();
+        assert!(first.len() >= MIN_SECRET_LEN);
+        let second = load_secret(None, dir.path()).unwrap();
+        assert_eq!(first, second);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("jwt-secret"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let configured = load_secret(Some("x".repeat(40).as_str()), dir.path()).unwrap();
+        assert_eq!(configured, "x".repeat(40).into_bytes());
+    }
+
+    #[test]
+    fn a_token_round_trips_and_expires() {
+        let keys = TokenKeys::new(
+            &[7u8; 32],
+            Duration::from_secs(900),
+            Duration::from_secs(3600),
+        );
+        let actor = Actor::User(UserActor {
+            id: "u".into(),
+            person_id: None,
+            roles: vec![super::super::Role::Admin],
+        });
+        let (token, ttl) = keys.issue(&actor).unwrap();
+        assert_eq!(ttl, 900);
+        assert!(keys.verify(&token).unwrap().is_admin());
+        let other = TokenKeys::new(
+            &[8u8; 32],
+            Duration::from_secs(900),
+            Duration::from_secs(3600),
+        );
+        assert!(other.verify(&token).is_err());
+    }
+}

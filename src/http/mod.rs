@@ -149,9 +149,8 @@ pub async fn head_as_get(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     // Entity tags are short; an overlong conditional header is malformed.
     for name in [header::IF_MATCH, header::IF_NONE_MATCH] {
-        let too_long = |v: &header::HeaderValue| {
-            v.to_str().map_or(v.len(), |s| s.chars().count()) > 1024
-        };
+        let too_long =
+            |v: &header::HeaderValue| v.to_str().map_or(v.len(), |s| s.chars().count()) > 1024;
         if req.headers().get_all(&name).any(too_long) {
             let err = ApiError::invalid_parameter(
                 name.as_str(),

@@ -100,3 +100,45 @@ fn every_command_has_help() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
     }
 }
+
+#[test]
+fn create_admin_refuses_weak_passwords_and_creates_a_working_account() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("c.db").display());
+    for weak in ["short", "admin@example.org"] {
+        let out = coopera()
+            .env("DATABASE_URL", &url)
+            .env("COOPERA_ADMIN_PASSWORD", weak)
+            .args(["create-admin", "--email", "admin@example.org"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{weak}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
+    }
+    // From standard input.
+    let mut child = coopera()
+        .env("DATABASE_URL", &url)
+        .args(["create-admin", "--email", "Admin@Example.org"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough passphrase\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("admin@example.org"));
+    // The same email again is refused.
+    let out = coopera()
+        .env("DATABASE_URL", &url)
+        .env("COOPERA_ADMIN_PASSWORD", "another long passphrase")
+        .args(["create-admin", "--email", "admin@example.org"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -174,6 +174,17 @@ impl ApiError {
         err
     }
 
+    /// Adds the record's workflow state to the problem (for a 422 of unmet
+    /// preconditions, which also names them in `errors`).
+    pub fn with_transition(
+        mut self,
+        current_state: impl Into<String>,
+        allowed: Vec<String>,
+    ) -> Self {
+        self.0.transition = Some((current_state.into(), allowed));
+        self
+    }
+
     /// 503 when the database cannot be reached.
     pub fn unavailable(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self::new(

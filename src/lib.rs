@@ -11,6 +11,7 @@ pub mod health;
 pub mod http;
 pub mod openapi;
 pub mod organizations;
+pub mod partnerships;
 pub mod people;
 pub mod problems;
 pub mod projects;
@@ -50,6 +51,7 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(organizations::configure)
                 .configure(people::configure)
                 .configure(projects::configure)
+                .configure(partnerships::configure)
                 .configure(audit::configure)
                 .configure(territorial_units::configure),
         );

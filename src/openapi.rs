@@ -33,6 +33,7 @@ paged with `limit` and `cursor`; every single resource carries an `ETag`; every 
         (name = "organizations", description = "NGOs, local government units and other organisations, and their members"),
         (name = "people", description = "Contacts; personal fields only for those allowed to see them"),
         (name = "projects", description = "Projects, their status and coordinators"),
+        (name = "partnerships", description = "Cross-sector partnerships: members with history, agreement, status, sector mix"),
         (name = "audit", description = "The change log (admins)"),
         (name = "territorial_units", description = "Voivodeships, counties and municipalities (TERYT, ISO 3166-2)"),
         (name = "health", description = "Liveness and readiness"),

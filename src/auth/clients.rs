@@ -114,6 +114,8 @@ pub enum ScopeName {
     ProjectsRead,
     #[serde(rename = "projects:write")]
     ProjectsWrite,
+    #[serde(rename = "partnerships:read")]
+    PartnershipsRead,
 }
 
 /// Filters of `GET /api/v1/api-clients`.
@@ -470,6 +472,7 @@ mod tests {
             ScopeName::PeopleWrite,
             ScopeName::ProjectsRead,
             ScopeName::ProjectsWrite,
+            ScopeName::PartnershipsRead,
         ]
         .map(|s| {
             serde_json::to_value(s)

@@ -16,6 +16,7 @@ pub const SCOPES: &[&str] = &[
     "people:write",
     "projects:read",
     "projects:write",
+    "partnerships:read",
 ];
 
 /// An operation and the object it applies to.
@@ -50,6 +51,15 @@ pub enum Permission<'a> {
     ManageUsers,
     ManageApiClients,
     ReadAudit,
+    /// Create a partnership (of this project, if named).
+    CreatePartnership {
+        project_id: Option<&'a str>,
+    },
+    /// Change a partnership, its members and its status.
+    ManagePartnership {
+        project_id: Option<&'a str>,
+        lead_organization_id: Option<&'a str>,
+    },
 }
 
 /// Allowed, or the 401/403 to answer.
@@ -111,6 +121,11 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
         .iter()
         .any(|r| matches!(r, Role::OrgAdmin { .. }));
     let is_self = |person: &str| user.person_id.as_deref() == Some(person);
+    let coordinates = |project: &str| {
+        user.roles
+            .iter()
+            .any(|r| matches!(r, Role::Coordinator { project_id } if project_id == project))
+    };
 
     match permission {
         Permission::ReadDirectory(_) => true,
@@ -128,10 +143,15 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
             person_id,
             organizations,
         } => is_self(person_id) || organizations.iter().any(|o| org_admin_of(o)),
-        Permission::UpdateProject { project_id } => user
-            .roles
-            .iter()
-            .any(|r| matches!(r, Role::Coordinator { project_id: p } if p == project_id)),
+        Permission::UpdateProject { project_id } => coordinates(project_id),
+        Permission::CreatePartnership { project_id } => match project_id {
+            Some(p) => coordinates(p),
+            None => is_coordinator,
+        },
+        Permission::ManagePartnership {
+            project_id,
+            lead_organization_id,
+        } => project_id.is_some_and(coordinates) || lead_organization_id.is_some_and(org_admin_of),
         Permission::ArchiveOrganization
         | Permission::CreateProject
         | Permission::ManageProjectCoordinators
@@ -164,7 +184,9 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::ManageProjectCoordinators
         | Permission::ManageUsers
         | Permission::ManageApiClients
-        | Permission::ReadAudit => false,
+        | Permission::ReadAudit
+        | Permission::CreatePartnership { .. }
+        | Permission::ManagePartnership { .. } => false,
     }
 }
 

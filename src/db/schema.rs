@@ -176,6 +176,9 @@ diesel::joinable!(project_coordinators -> people (person_id));
 diesel::joinable!(api_clients -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    partnerships,
+    partnership_members,
+    partnership_team_members,
     organizations,
     people,
     organization_members,
@@ -184,3 +187,49 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_coordinators,
     projects,
 );
+
+diesel::table! {
+    partnerships (id) {
+        id -> Text,
+        name -> Text,
+        name_search -> Text,
+        purpose -> Nullable<Text>,
+        project_id -> Nullable<Text>,
+        cross_sector -> Bool,
+        status -> Text,
+        agreement_signed_on -> Nullable<Date>,
+        agreement_reference -> Nullable<Text>,
+        agreement_document_url -> Nullable<Text>,
+        dissolution_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    partnership_members (id) {
+        id -> Text,
+        partnership_id -> Text,
+        organization_id -> Text,
+        role -> Text,
+        joined_on -> Date,
+        left_on -> Nullable<Date>,
+        local_coordinator_person_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    partnership_team_members (member_id, person_id) {
+        member_id -> Text,
+        person_id -> Text,
+        team_role -> Text,
+    }
+}
+
+diesel::joinable!(partnership_members -> partnerships (partnership_id));
+diesel::joinable!(partnership_members -> organizations (organization_id));
+diesel::joinable!(partnership_team_members -> partnership_members (member_id));

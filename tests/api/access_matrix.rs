@@ -58,6 +58,9 @@ const DIRECTORY: &[Caller] = &[
     ClientWithScopes,
 ];
 const ADMIN: &[Caller] = &[Admin];
+/// The partnership belongs to this project and its lead is this organisation.
+const PARTNERSHIP_MANAGERS: &[Caller] =
+    &[Admin, CoordinatorOfThisProject, OrgAdminOfThisOrganisation];
 
 /// Who may call each operation.
 fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
@@ -131,6 +134,20 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("close_project", &[Admin, CoordinatorOfThisProject]),
         ("add_project_coordinator", ADMIN),
         ("remove_project_coordinator", ADMIN),
+        ("list_partnerships", DIRECTORY),
+        ("get_partnership", DIRECTORY),
+        ("list_partnership_members", DIRECTORY),
+        ("get_partnership_sector_mix", DIRECTORY),
+        ("list_organization_partnerships", DIRECTORY),
+        ("create_partnership", &[Admin, CoordinatorOfThisProject]),
+        ("update_partnership", PARTNERSHIP_MANAGERS),
+        ("activate_partnership", PARTNERSHIP_MANAGERS),
+        ("suspend_partnership", PARTNERSHIP_MANAGERS),
+        ("resume_partnership", PARTNERSHIP_MANAGERS),
+        ("dissolve_partnership", PARTNERSHIP_MANAGERS),
+        ("add_partnership_member", PARTNERSHIP_MANAGERS),
+        ("update_partnership_member", PARTNERSHIP_MANAGERS),
+        ("leave_partnership", PARTNERSHIP_MANAGERS),
     ])
 }
 
@@ -145,6 +162,8 @@ struct Fixture {
     coordinator: String,
     user: String,
     client: String,
+    partnership: String,
+    partner_member: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -191,7 +210,36 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let client = res.json()["client"]["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/partnerships",
+            json!({"name": "Partnerstwo", "project_id": project}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let partnership = res.json()["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/v1/partnerships/{partnership}/members");
+    let res = app
+        .post_json_as(
+            &admin,
+            &uri,
+            json!({"organization_id": org, "role": "lead"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = app
+        .post_json_as(
+            &admin,
+            &uri,
+            json!({"organization_id": other_org, "role": "partner"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let partner_member = res.json()["id"].as_str().unwrap().to_owned();
     Fixture {
+        partnership,
+        partner_member,
         org,
         other_org,
         person,
@@ -244,7 +292,9 @@ fn actor(caller: Caller, f: &Fixture) -> Option<Actor> {
 /// A request for the operation that the service would carry out if allowed.
 fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestRequest {
     let unique = format!("{op}-{n}");
-    let id = if path.starts_with("/api/v1/organizations") {
+    let id = if path.starts_with("/api/v1/partnerships") {
+        f.partnership.clone()
+    } else if path.starts_with("/api/v1/organizations") {
         f.org.clone()
     } else if path.starts_with("/api/v1/people") {
         f.person.clone()
@@ -257,7 +307,14 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
     };
     let uri = path
         .replace("{id}", &id)
-        .replace("{member_id}", &f.member)
+        .replace(
+            "{member_id}",
+            if path.starts_with("/api/v1/partnerships") {
+                &f.partner_member
+            } else {
+                &f.member
+            },
+        )
         .replace("{person_id}", &f.coordinator)
         .replace(
             "{code}",
@@ -286,6 +343,12 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
         "create_project" => Some(json!({"code": unique, "title": "T"})),
         "update_project" => Some(json!({"description": unique})),
         "add_project_coordinator" => Some(json!({"person_id": f.person})),
+        "create_partnership" => Some(json!({"name": unique, "project_id": f.project})),
+        "update_partnership" => Some(json!({"purpose": unique})),
+        "dissolve_partnership" => Some(json!({"reason": unique})),
+        "add_partnership_member" => Some(json!({"organization_id": f.org, "role": "partner"})),
+        "update_partnership_member" => Some(json!({"local_coordinator_person_id": null})),
+        "leave_partnership" => Some(json!({})),
         _ => None,
     };
     let req = match method {

@@ -11,6 +11,7 @@ mod errors;
 mod health;
 mod openapi;
 mod organizations;
+mod partnerships;
 mod people;
 mod projects;
 mod registers;

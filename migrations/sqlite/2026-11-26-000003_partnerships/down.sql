@@ -1,0 +1,3 @@
+DROP TABLE partnership_team_members;
+DROP TABLE partnership_members;
+DROP TABLE partnerships;

@@ -1,0 +1,25 @@
+//! Partnerships (SPEC §4.2): organisations of different sectors running a project
+//! or a standing local partnership together. Members join and leave (history is
+//! kept: leaving sets `left_on`, never deletes), each designates a local
+//! coordinator and a working team; the agreement is recorded; the status follows
+//! the state machine in [`rules`], every transition checked and logged.
+
+pub mod handlers;
+pub mod rules;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(handlers::list_partnerships)
+        .service(handlers::create_partnership)
+        .service(handlers::get_partnership)
+        .service(handlers::update_partnership)
+        .service(handlers::activate_partnership)
+        .service(handlers::suspend_partnership)
+        .service(handlers::resume_partnership)
+        .service(handlers::dissolve_partnership)
+        .service(handlers::list_partnership_members)
+        .service(handlers::add_partnership_member)
+        .service(handlers::update_partnership_member)
+        .service(handlers::leave_partnership)
+        .service(handlers::get_partnership_sector_mix)
+        .service(handlers::list_organization_partnerships);
+}

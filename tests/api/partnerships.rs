@@ -1,0 +1,411 @@
+//! Partnerships: the state machine and its preconditions, membership history,
+//! the sector mix.
+
+use actix_web::test::TestRequest;
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+struct Setup {
+    partnership: String,
+    ngo: String,
+    jst: String,
+}
+
+async fn setup(app: &TestApp) -> Setup {
+    let admin = app.admin_token();
+    let ngo = app
+        .create_org(json!({"name": "Asociația pentru Incluziune", "kind": "ngo", "country": "RO"}))
+        .await;
+    let jst = app
+        .create_org(json!({"name": "Consiliul Județean Cluj", "kind": "local_government", "country": "RO", "teryt_code": "RO-CJ"}))
+        .await;
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/partnerships",
+            json!({"name": "Parteneriat local Cluj", "purpose": "PALIS"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let body = res.json();
+    assert_eq!(body["status"], "draft");
+    assert_eq!(body["cross_sector"], true);
+    Setup {
+        partnership: body["id"].as_str().unwrap().to_owned(),
+        ngo,
+        jst,
+    }
+}
+
+async fn add(app: &TestApp, p: &str, org: &str, role: &str) -> Value {
+    let res = app
+        .post_json_as(
+            &app.admin_token(),
+            &format!("/api/v1/partnerships/{p}/members"),
+            json!({"organization_id": org, "role": role, "joined_on": "2026-01-15"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    res.json()
+}
+
+async fn act(app: &TestApp, p: &str, action: &str) -> crate::support::TestResponse {
+    app.send_as(
+        &app.admin_token(),
+        TestRequest::post().uri(&format!("/api/v1/partnerships/{p}/{action}")),
+    )
+    .await
+}
+
+fn codes(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn activation_names_every_unmet_condition() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let body = act(&app, &s.partnership, "activate")
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(
+        codes(&body),
+        [
+            "at_least_two_members",
+            "lead_required",
+            "agreement_not_signed",
+            "ngo_member_required",
+            "public_sector_member_required"
+        ]
+    );
+    assert_eq!(body["current_state"], "draft");
+    assert_eq!(body["allowed_transitions"], json!(["activate", "dissolve"]));
+
+    add(&app, &s.partnership, &s.ngo, "partner").await;
+    let body = act(&app, &s.partnership, "activate")
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(
+        codes(&body),
+        [
+            "at_least_two_members",
+            "lead_required",
+            "agreement_not_signed",
+            "public_sector_member_required"
+        ]
+    );
+    // Nothing changed.
+    let p = app
+        .get_as(
+            &app.admin_token(),
+            &format!("/api/v1/partnerships/{}", s.partnership),
+        )
+        .await
+        .json();
+    assert_eq!(p["status"], "draft");
+    assert_eq!(p["version"], 1);
+}
+
+#[actix_web::test]
+async fn a_partnership_is_formed_activated_suspended_resumed_and_dissolved() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let p = &s.partnership;
+    add(&app, p, &s.ngo, "lead").await;
+    add(&app, p, &s.jst, "partner").await;
+    let res = app
+        .patch_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}"),
+            json!({"agreement": {"signed_on": "2026-02-01", "reference": "ACORD 12/2026"}}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    let res = act(&app, p, "activate").await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["status"], "active");
+    assert_eq!(
+        res.json()["allowed_transitions"],
+        json!(["suspend", "dissolve"])
+    );
+
+    let body = act(&app, p, "activate")
+        .await
+        .assert_problem(409, "invalid_transition");
+    assert_eq!(body["current_state"], "active");
+    assert_eq!(body["allowed_transitions"], json!(["suspend", "dissolve"]));
+    act(&app, p, "resume")
+        .await
+        .assert_problem(409, "invalid_transition");
+
+    assert_eq!(act(&app, p, "suspend").await.json()["status"], "suspended");
+    assert_eq!(act(&app, p, "resume").await.json()["status"], "active");
+
+    // Dissolving needs a reason.
+    let uri = format!("/api/v1/partnerships/{p}/dissolve");
+    app.post_json_as(&admin, &uri, json!({}))
+        .await
+        .assert_problem(422, "validation_failed");
+    let body = app
+        .post_json_as(&admin, &uri, json!({"reason": ""}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "reason");
+    let res = app
+        .post_json_as(&admin, &uri, json!({"reason": "Project finished"}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["status"], "dissolved");
+    assert_eq!(res.json()["dissolution_reason"], "Project finished");
+
+    // Terminal.
+    for action in ["activate", "suspend", "resume"] {
+        let body = act(&app, p, action)
+            .await
+            .assert_problem(409, "invalid_transition");
+        assert_eq!(body["current_state"], "dissolved");
+        assert_eq!(body["allowed_transitions"], json!([]));
+    }
+    app.post_json_as(&admin, &uri, json!({"reason": "again"}))
+        .await
+        .assert_problem(409, "invalid_transition");
+    app.patch_json_as(
+        &admin,
+        &format!("/api/v1/partnerships/{p}"),
+        json!({"name": "x"}),
+    )
+    .await
+    .assert_problem(409, "invalid_transition");
+
+    // Every transition is in the change log with from, to and reason.
+    let log = app
+        .get_as(&admin, &format!("/api/v1/audit?entity_id={p}"))
+        .await
+        .json();
+    let entries: Vec<&Value> = log["items"].as_array().unwrap().iter().collect();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "create", "update", "activate", "suspend", "resume", "dissolve"
+        ]
+    );
+    let dissolve = entries.last().unwrap();
+    assert_eq!(
+        dissolve["changes"],
+        json!({"from": "active", "to": "dissolved", "reason": "Project finished"})
+    );
+}
+
+#[actix_web::test]
+async fn resuming_rechecks_the_conditions() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let p = &s.partnership;
+    add(&app, p, &s.ngo, "lead").await;
+    let jst = add(&app, p, &s.jst, "partner").await;
+    app.patch_json_as(
+        &admin,
+        &format!("/api/v1/partnerships/{p}"),
+        json!({"agreement": {"signed_on": "2026-02-01"}}),
+    )
+    .await;
+    assert_eq!(act(&app, p, "activate").await.status, 200);
+    assert_eq!(act(&app, p, "suspend").await.status, 200);
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!(
+                "/api/v1/partnerships/{p}/members/{}/leave",
+                jst["id"].as_str().unwrap()
+            ),
+            json!({"left_on": "2026-06-30"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let body = act(&app, p, "resume")
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(
+        codes(&body),
+        ["at_least_two_members", "public_sector_member_required"]
+    );
+    assert_eq!(body["current_state"], "suspended");
+}
+
+#[actix_web::test]
+async fn leaving_keeps_the_history_and_rejoining_starts_a_new_period() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let p = &s.partnership;
+    let m = add(&app, p, &s.jst, "partner").await;
+    let leave = format!(
+        "/api/v1/partnerships/{p}/members/{}/leave",
+        m["id"].as_str().unwrap()
+    );
+    let body = app
+        .post_json_as(&admin, &leave, json!({"left_on": "2025-12-31"}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["code"], "before_joined_on");
+    let res = app
+        .post_json_as(&admin, &leave, json!({"left_on": "2026-03-01"}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["left_on"], "2026-03-01");
+    assert_eq!(res.json()["current"], false);
+    app.post_json_as(&admin, &leave, json!({}))
+        .await
+        .assert_problem(409, "invalid_transition");
+
+    add(&app, p, &s.jst, "associate").await;
+    let members = app
+        .get_as(&admin, &format!("/api/v1/partnerships/{p}/members"))
+        .await
+        .json();
+    let rows = members["items"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "the former period stays");
+    assert_eq!(rows.iter().filter(|r| r["current"] == true).count(), 1);
+    // The organisation's partnerships include it, whether current or former.
+    let of = app
+        .get_as(
+            &admin,
+            &format!("/api/v1/organizations/{}/partnerships", s.jst),
+        )
+        .await
+        .json();
+    assert_eq!(of["items"][0]["id"], json!(p));
+    let current = app
+        .get_as(
+            &admin,
+            &format!("/api/v1/partnerships?organization_id={}", s.jst),
+        )
+        .await
+        .json();
+    assert_eq!(current["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn there_is_one_lead_and_members_have_a_coordinator_and_team() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let p = &s.partnership;
+    add(&app, p, &s.ngo, "lead").await;
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}/members"),
+            json!({"organization_id": s.jst, "role": "lead"}),
+        )
+        .await;
+    assert_eq!(
+        res.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "lead_exists"
+    );
+    let jst = add(&app, p, &s.jst, "partner").await;
+    let dup = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}/members"),
+            json!({"organization_id": s.jst, "role": "partner"}),
+        )
+        .await;
+    dup.assert_problem(409, "already_exists");
+
+    let coordinator = app.create_person(json!({"full_name": "Maria Pop"})).await;
+    let a = app.create_person(json!({"full_name": "Ion Ionescu"})).await;
+    let uri = format!(
+        "/api/v1/partnerships/{p}/members/{}",
+        jst["id"].as_str().unwrap()
+    );
+    let res = app
+        .patch_json_as(&admin, &uri, json!({
+            "local_coordinator_person_id": coordinator,
+            "working_team": [{"person_id": coordinator, "team_role": "management"}, {"person_id": a, "team_role": "executive"}]
+        }))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let body = res.json();
+    assert_eq!(body["local_coordinator_person_id"], json!(coordinator));
+    assert_eq!(body["working_team"].as_array().unwrap().len(), 2);
+    let res = app
+        .patch_json_as(&admin, &uri, json!({"working_team": [{"person_id": a, "team_role": "x"}, {"person_id": a, "team_role": "y"}]}))
+        .await;
+    assert_eq!(
+        res.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "duplicate"
+    );
+}
+
+#[actix_web::test]
+async fn the_sector_mix_counts_current_members() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let p = &s.partnership;
+    add(&app, p, &s.ngo, "lead").await;
+    add(&app, p, &s.jst, "partner").await;
+    let firm = app
+        .create_org(json!({"name": "SRL", "kind": "business", "country": "RO"}))
+        .await;
+    add(&app, p, &firm, "associate").await;
+    let mix = app
+        .get_as(
+            &app.admin_token(),
+            &format!("/api/v1/partnerships/{p}/sector-mix"),
+        )
+        .await
+        .json();
+    assert_eq!(mix["civil_society"], 1);
+    assert_eq!(mix["public_sector"], 1);
+    assert_eq!(mix["business"], 1);
+    assert_eq!(mix["cross_sector"], true);
+    assert_eq!(mix["by_kind"].as_array().unwrap().len(), 3);
+}
+
+#[actix_web::test]
+async fn a_lead_organisations_admin_manages_the_partnership_and_others_may_not() {
+    use coopera::auth::Role;
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let p = &s.partnership;
+    add(&app, p, &s.ngo, "lead").await;
+    add(&app, p, &s.jst, "partner").await;
+    let lead_admin = app.token(&crate::support::user_actor(
+        "u",
+        Some("x"),
+        vec![Role::OrgAdmin {
+            organization_id: s.ngo.clone(),
+        }],
+    ));
+    let partner_admin = app.token(&crate::support::user_actor(
+        "v",
+        Some("y"),
+        vec![Role::OrgAdmin {
+            organization_id: s.jst.clone(),
+        }],
+    ));
+    let uri = format!("/api/v1/partnerships/{p}");
+    assert_eq!(
+        app.patch_json_as(&lead_admin, &uri, json!({"purpose": "x"}))
+            .await
+            .status,
+        200
+    );
+    app.patch_json_as(&partner_admin, &uri, json!({"purpose": "y"}))
+        .await
+        .assert_problem(403, "forbidden");
+}

@@ -16,10 +16,12 @@ use crate::auth::Actor;
 use crate::auth::users::{GlobalRole, NewUser, insert_user};
 use crate::db::DbConn;
 use crate::db::schema::{
-    organization_members as om, organizations as org, people, project_coordinators as pc,
-    projects as pr, territorial_units as tu, users,
+    organization_members as om, organizations as org, partnership_members as pm,
+    partnerships as ps, people, project_coordinators as pc, projects as pr, responsibilities as rs,
+    territorial_units as tu, users,
 };
 use crate::error::ApiError;
+use crate::partnerships::rules::ResponsibilityCategory;
 
 struct DemoOrg {
     key: &'static str,
@@ -310,6 +312,96 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
                 }
             };
             project_ids.insert(code, id);
+        }
+
+        // A local partnership as in seed 000: the county council and an NGO in
+        // Cluj, active, with the standard responsibilities for the council.
+        let partnership_name = "Parteneriat local pentru incluziune socială – Cluj";
+        let existing: Option<String> = ps::table
+            .filter(ps::name.eq(partnership_name))
+            .select(ps::id)
+            .first(conn)
+            .optional()?;
+        if existing.is_none() {
+            let pid = crate::db::new_id();
+            let signed = NaiveDate::from_ymd_opt(2026, 2, 1);
+            diesel::insert_into(ps::table)
+                .values((
+                    ps::id.eq(&pid),
+                    ps::name.eq(partnership_name),
+                    ps::name_search.eq(crate::db::fold_for_search(partnership_name)),
+                    ps::purpose.eq(
+                        "Local action plan for social inclusion (PALIS) and the 9 November non-discrimination campaign",
+                    ),
+                    ps::project_id.eq(project_ids.get("INCL-RO")),
+                    ps::cross_sector.eq(true),
+                    ps::status.eq("active"),
+                    ps::agreement_signed_on.eq(signed),
+                    ps::agreement_reference.eq("ACORD 1/2026"),
+                    ps::created_at.eq(now),
+                    ps::updated_at.eq(now),
+                    ps::version.eq(1),
+                ))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                &caller,
+                Change::new("partnership", &pid, "create").value("name", partnership_name),
+            )?;
+            for (key, role) in [("incluziune", "lead"), ("cluj", "partner")] {
+                let (Some(org_id), Some(joined)) = (org_ids.get(key), signed) else {
+                    continue;
+                };
+                let mid = crate::db::new_id();
+                diesel::insert_into(pm::table)
+                    .values((
+                        pm::id.eq(&mid),
+                        pm::partnership_id.eq(&pid),
+                        pm::organization_id.eq(org_id),
+                        pm::role.eq(role),
+                        pm::joined_on.eq(joined),
+                        pm::created_at.eq(now),
+                        pm::updated_at.eq(now),
+                        pm::version.eq(1),
+                    ))
+                    .execute(conn)?;
+                audit::record(
+                    conn,
+                    &caller,
+                    Change::new("partnership_member", &mid, "create")
+                        .value("partnership_id", &pid)
+                        .value("organization_id", org_id)
+                        .value("role", role),
+                )?;
+                if role != "partner" {
+                    continue;
+                }
+                for category in ResponsibilityCategory::ALL {
+                    let tid = crate::db::new_id();
+                    diesel::insert_into(rs::table)
+                        .values((
+                            rs::id.eq(&tid),
+                            rs::partnership_id.eq(&pid),
+                            rs::member_id.eq(&mid),
+                            rs::category.eq(category.as_str()),
+                            rs::title.eq(category.template()),
+                            rs::due_on.eq(NaiveDate::from_ymd_opt(2026, 11, 9)),
+                            rs::status.eq("todo"),
+                            rs::created_at.eq(now),
+                            rs::updated_at.eq(now),
+                            rs::version.eq(1),
+                        ))
+                        .execute(conn)?;
+                    audit::record(
+                        conn,
+                        &caller,
+                        Change::new("responsibility", &tid, "create")
+                            .value("category", category)
+                            .value("member_id", &mid),
+                    )?;
+                }
+            }
+            created += 1;
         }
 
         writeln!(

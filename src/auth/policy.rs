@@ -55,6 +55,12 @@ pub enum Permission<'a> {
     CreatePartnership {
         project_id: Option<&'a str>,
     },
+    /// Start or complete a member's responsibility.
+    ProgressResponsibility {
+        project_id: Option<&'a str>,
+        lead_organization_id: Option<&'a str>,
+        member_organization_id: Option<&'a str>,
+    },
     /// Change a partnership, its members and its status.
     ManagePartnership {
         project_id: Option<&'a str>,
@@ -152,6 +158,15 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
             project_id,
             lead_organization_id,
         } => project_id.is_some_and(coordinates) || lead_organization_id.is_some_and(org_admin_of),
+        Permission::ProgressResponsibility {
+            project_id,
+            lead_organization_id,
+            member_organization_id,
+        } => {
+            project_id.is_some_and(coordinates)
+                || lead_organization_id.is_some_and(org_admin_of)
+                || member_organization_id.is_some_and(org_admin_of)
+        }
         Permission::ArchiveOrganization
         | Permission::CreateProject
         | Permission::ManageProjectCoordinators
@@ -186,7 +201,8 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::ManageApiClients
         | Permission::ReadAudit
         | Permission::CreatePartnership { .. }
-        | Permission::ManagePartnership { .. } => false,
+        | Permission::ManagePartnership { .. }
+        | Permission::ProgressResponsibility { .. } => false,
     }
 }
 

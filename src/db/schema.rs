@@ -233,3 +233,20 @@ diesel::table! {
 diesel::joinable!(partnership_members -> partnerships (partnership_id));
 diesel::joinable!(partnership_members -> organizations (organization_id));
 diesel::joinable!(partnership_team_members -> partnership_members (member_id));
+
+diesel::table! {
+    responsibilities (id) {
+        id -> Text,
+        partnership_id -> Text,
+        member_id -> Text,
+        category -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        status -> Text,
+        evidence -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}

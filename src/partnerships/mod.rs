@@ -5,6 +5,7 @@
 //! the state machine in [`rules`], every transition checked and logged.
 
 pub mod handlers;
+pub mod responsibilities;
 pub mod rules;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -21,5 +22,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::update_partnership_member)
         .service(handlers::leave_partnership)
         .service(handlers::get_partnership_sector_mix)
-        .service(handlers::list_organization_partnerships);
+        .service(handlers::list_organization_partnerships)
+        .service(responsibilities::list_responsibilities)
+        .service(responsibilities::create_responsibility)
+        .service(responsibilities::apply_responsibility_template)
+        .service(responsibilities::update_responsibility)
+        .service(responsibilities::start_responsibility)
+        .service(responsibilities::complete_responsibility)
+        .service(responsibilities::cancel_responsibility);
 }

@@ -61,6 +61,12 @@ const ADMIN: &[Caller] = &[Admin];
 /// The partnership belongs to this project and its lead is this organisation.
 const PARTNERSHIP_MANAGERS: &[Caller] =
     &[Admin, CoordinatorOfThisProject, OrgAdminOfThisOrganisation];
+const TASK_PROGRESSORS: &[Caller] = &[
+    Admin,
+    CoordinatorOfThisProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+];
 
 /// Who may call each operation.
 fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
@@ -148,6 +154,14 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("add_partnership_member", PARTNERSHIP_MANAGERS),
         ("update_partnership_member", PARTNERSHIP_MANAGERS),
         ("leave_partnership", PARTNERSHIP_MANAGERS),
+        ("list_responsibilities", DIRECTORY),
+        ("create_responsibility", PARTNERSHIP_MANAGERS),
+        ("apply_responsibility_template", PARTNERSHIP_MANAGERS),
+        ("update_responsibility", PARTNERSHIP_MANAGERS),
+        ("cancel_responsibility", PARTNERSHIP_MANAGERS),
+        // The task belongs to the partner member, the other organisation.
+        ("start_responsibility", TASK_PROGRESSORS),
+        ("complete_responsibility", TASK_PROGRESSORS),
     ])
 }
 
@@ -164,6 +178,7 @@ struct Fixture {
     client: String,
     partnership: String,
     partner_member: String,
+    task: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -237,7 +252,17 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let partner_member = res.json()["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{partnership}/responsibilities"),
+            json!({"member_id": partner_member, "category": "campaign", "title": "9 November"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let task = res.json()["id"].as_str().unwrap().to_owned();
     Fixture {
+        task,
         partnership,
         partner_member,
         org,
@@ -316,6 +341,7 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
             },
         )
         .replace("{person_id}", &f.coordinator)
+        .replace("{task_id}", &f.task)
         .replace(
             "{code}",
             if path.starts_with("/problems") {
@@ -349,6 +375,12 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
         "add_partnership_member" => Some(json!({"organization_id": f.org, "role": "partner"})),
         "update_partnership_member" => Some(json!({"local_coordinator_person_id": null})),
         "leave_partnership" => Some(json!({})),
+        "create_responsibility" => {
+            Some(json!({"member_id": f.partner_member, "category": "launch", "title": unique}))
+        }
+        "update_responsibility" => Some(json!({"title": unique})),
+        "complete_responsibility" => Some(json!({"evidence": unique})),
+        "apply_responsibility_template" => Some(json!({})),
         _ => None,
     };
     let req = match method {

@@ -409,3 +409,159 @@ async fn a_lead_organisations_admin_manages_the_partnership_and_others_may_not()
         .await
         .assert_problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn the_template_gives_a_member_the_eight_standard_responsibilities_once() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let p = &s.partnership;
+    let m = add(&app, p, &s.jst, "partner").await;
+    let uri = format!(
+        "/api/v1/partnerships/{p}/members/{}/apply-template",
+        m["id"].as_str().unwrap()
+    );
+    let res = app
+        .post_json_as(&admin, &uri, json!({"due_on": "2026-12-31"}))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let items = res.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 8);
+    let categories: Vec<&str> = items
+        .iter()
+        .map(|t| t["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        categories,
+        [
+            "launch",
+            "volunteer_support",
+            "training",
+            "plan_testing",
+            "measure_application",
+            "campaign",
+            "good_practice_compendium",
+            "final_conference"
+        ]
+    );
+    assert!(
+        items
+            .iter()
+            .all(|t| t["status"] == "todo" && t["due_on"] == "2026-12-31")
+    );
+    let again = app.post_json_as(&admin, &uri, json!({})).await;
+    assert_eq!(again.json()["items"].as_array().unwrap().len(), 0);
+}
+
+#[actix_web::test]
+async fn responsibilities_move_todo_in_progress_done_with_evidence_and_overdue_is_computed() {
+    use coopera::auth::Role;
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let p = &s.partnership;
+    add(&app, p, &s.ngo, "lead").await;
+    let m = add(&app, p, &s.jst, "partner").await;
+    let member = m["id"].as_str().unwrap();
+    let create = |title: &str, due: &str| json!({"member_id": member, "category": "campaign", "title": title, "due_on": due});
+    let tasks = format!("/api/v1/partnerships/{p}/responsibilities");
+    let late = app
+        .post_json_as(&admin, &tasks, create("Late", "2020-01-01"))
+        .await
+        .json();
+    let future = app
+        .post_json_as(&admin, &tasks, create("Future", "2999-01-01"))
+        .await
+        .json();
+    assert_eq!(late["overdue"], true);
+    assert_eq!(future["overdue"], false);
+    let overdue = app
+        .get_as(&admin, &format!("{tasks}?overdue=true"))
+        .await
+        .json();
+    let ids: Vec<&Value> = overdue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["id"])
+        .collect();
+    assert_eq!(ids, [&late["id"]]);
+
+    let late_id = late["id"].as_str().unwrap();
+    // The member organisation's admin progresses its own task.
+    let member_admin = app.token(&crate::support::user_actor(
+        "u",
+        Some("x"),
+        vec![Role::OrgAdmin {
+            organization_id: s.jst.clone(),
+        }],
+    ));
+    let step = |action: &str| TestRequest::post().uri(&format!("{tasks}/{late_id}/{action}"));
+    let body = app
+        .send_as(
+            &member_admin,
+            step("complete").set_json(json!({"evidence": "photos"})),
+        )
+        .await
+        .assert_problem(409, "invalid_transition");
+    assert_eq!(body["current_state"], "todo");
+    assert_eq!(body["allowed_transitions"], json!(["start", "cancel"]));
+    assert_eq!(
+        app.send_as(&member_admin, step("start")).await.json()["status"],
+        "in_progress"
+    );
+    app.send_as(
+        &member_admin,
+        step("complete").set_json(json!({"evidence": " "})),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    app.send_as(&member_admin, step("complete").set_json(json!({})))
+        .await
+        .assert_problem(422, "validation_failed");
+    let done = app
+        .send_as(
+            &member_admin,
+            step("complete").set_json(json!({"evidence": "Minutes of the 9 November action"})),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    let done = done.json();
+    assert_eq!(done["status"], "done");
+    assert_eq!(done["overdue"], false, "a finished task is never overdue");
+    assert_eq!(done["evidence"], "Minutes of the 9 November action");
+    // Cancelling is for managers only, and a finished task cannot be cancelled.
+    let future_id = future["id"].as_str().unwrap();
+    app.send_as(
+        &member_admin,
+        TestRequest::post().uri(&format!("{tasks}/{future_id}/cancel")),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    assert_eq!(
+        app.send_as(
+            &admin,
+            TestRequest::post().uri(&format!("{tasks}/{future_id}/cancel"))
+        )
+        .await
+        .json()["status"],
+        "cancelled"
+    );
+    app.send_as(&admin, step("cancel"))
+        .await
+        .assert_problem(409, "invalid_transition");
+    // Former members get no new tasks.
+    app.post_json_as(
+        &admin,
+        &format!("/api/v1/partnerships/{p}/members/{member}/leave"),
+        json!({}),
+    )
+    .await;
+    let res = app
+        .post_json_as(&admin, &tasks, create("After leaving", "2027-01-01"))
+        .await;
+    assert_eq!(
+        res.assert_problem(422, "validation_failed")["errors"][0]["code"],
+        "former_member"
+    );
+}

@@ -17,7 +17,8 @@ use tracing_subscriber::EnvFilter;
     long_about = "Coopera: cooperation between NGOs and public administration, as an HTTP/JSON API.\n\n\
 Configuration comes from the environment (and a .env file): DATABASE_URL, COOPERA_LISTEN, \
 COOPERA_DB_POOL_SIZE, COOPERA_DB_TIMEOUT_SECS, COOPERA_BODY_LIMIT, COOPERA_CORS_ORIGINS, \
-COOPERA_WORKERS, RUST_LOG. See README.md."
+COOPERA_WORKERS, COOPERA_JWT_SECRET, COOPERA_ACCESS_TOKEN_TTL_SECS, \
+COOPERA_REFRESH_TOKEN_TTL_DAYS, RUST_LOG. See README.md."
 )]
 struct Cli {
     #[command(subcommand)]

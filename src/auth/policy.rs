@@ -152,7 +152,9 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
         Permission::UpdateProject { project_id } => coordinates(project_id),
         Permission::CreatePartnership { project_id } => match project_id {
             Some(p) => coordinates(p),
-            None => is_coordinator,
+            // A partnership without a project is managed by its lead's org
+            // admins, and has none yet: only admins create such.
+            None => false,
         },
         Permission::ManagePartnership {
             project_id,

@@ -2,10 +2,12 @@
 //! same counts. Keys are `account:<email>` (whether or not the account exists, so
 //! the answer reveals nothing) and `ip:<address>`.
 //!
-//! Below the limit, each failure only slows the next answer; at the limit the key
-//! is blocked, for 30 s doubling with each further failure up to 15 minutes, and
-//! requests get 429 with `Retry-After`. Failures older than the window are
-//! forgotten; a successful login clears its account key.
+//! Every attempt is counted before the password is checked (so a burst of
+//! parallel guesses gets no more tries than a sequence), and forgiven when it
+//! succeeds. At the limit the key is blocked, for 30 s doubling with each further
+//! attempt up to 15 minutes, and requests get 429 with `Retry-After`. The count
+//! is forgotten after 15 minutes without an attempt; a successful login clears
+//! its account key.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -74,7 +76,7 @@ fn record_failure_once(
                 .values((
                     lt::throttle_key.eq(key),
                     lt::failures.eq(1),
-                    lt::first_failure_at.eq(now),
+                    lt::last_failure_at.eq(now),
                     lt::blocked_until.eq(None::<NaiveDateTime>),
                 ))
                 .execute(conn);
@@ -83,17 +85,20 @@ fn record_failure_once(
             inserted?;
             return block_if_needed(conn, key, 1, now, limit);
         }
-        let (failures, first): (i32, NaiveDateTime) = lt::login_throttle
+        let (failures, last): (i32, NaiveDateTime) = lt::login_throttle
             .find(key)
-            .select((lt::failures, lt::first_failure_at))
+            .select((lt::failures, lt::last_failure_at))
             .first(conn)?;
-        if now - first >= Duration::minutes(WINDOW_MINUTES) {
-            // The window has passed: this failure starts a new one.
-            diesel::update(lt::login_throttle.find(key))
-                .set((lt::failures.eq(1), lt::first_failure_at.eq(now)))
-                .execute(conn)?;
-            return block_if_needed(conn, key, 1, now, limit);
-        }
+        // A quiet window forgets the count; otherwise the window slides, so an
+        // attacker who waits out each block keeps doubling it.
+        let failures = if now - last >= Duration::minutes(WINDOW_MINUTES) {
+            1
+        } else {
+            failures
+        };
+        diesel::update(lt::login_throttle.find(key))
+            .set((lt::failures.eq(failures), lt::last_failure_at.eq(now)))
+            .execute(conn)?;
         block_if_needed(conn, key, failures, now, limit)
     });
     match outcome {
@@ -123,4 +128,18 @@ fn block_if_needed(
 pub fn clear(conn: &mut DbConn, key: &str) -> Result<(), ApiError> {
     diesel::delete(lt::login_throttle.find(key)).execute(conn)?;
     Ok(())
+}
+
+/// Takes back one counted attempt (a login that succeeded), lifting the block
+/// if the count falls below `limit`.
+pub fn forgive(conn: &mut DbConn, key: &str, limit: i32) -> Result<(), ApiError> {
+    crate::db::write_transaction(conn, |conn| {
+        diesel::update(lt::login_throttle.find(key).filter(lt::failures.gt(0)))
+            .set(lt::failures.eq(lt::failures - 1))
+            .execute(conn)?;
+        diesel::update(lt::login_throttle.find(key).filter(lt::failures.lt(limit)))
+            .set(lt::blocked_until.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+        Ok(())
+    })
 }

@@ -160,18 +160,30 @@ async fn password_grant(
     let account_key = throttle::account_key(&email);
     let address_key = throttle::address_key(&address);
 
+    // Count the attempt before checking the password, so that parallel guesses
+    // are limited as sequential ones are; a success is forgiven below.
     let keys = vec![account_key.clone(), address_key.clone()];
     let lookup = email.clone();
-    let (blocked, user) = state
+    let (account_key2, address_key2) = (account_key.clone(), address_key.clone());
+    let (blocked, failures, user) = state
         .db
         .run(move |conn| {
-            let blocked = throttle::blocked_for(conn, &keys)?;
+            if let Some(secs) = throttle::blocked_for(conn, &keys)? {
+                return Ok((Some(secs), 0, None));
+            }
+            let n = throttle::record_failure(conn, &account_key2, throttle::ACCOUNT_LIMIT)?;
+            let m = throttle::record_failure(conn, &address_key2, throttle::ADDRESS_LIMIT)?;
+            // A parallel attempt may have reached the limit after our first check.
+            if n > throttle::ACCOUNT_LIMIT || m > throttle::ADDRESS_LIMIT {
+                let secs = throttle::blocked_for(conn, &keys)?.unwrap_or(1);
+                return Ok((Some(secs), n, None));
+            }
             let user = users::table
                 .filter(users::email.eq(&lookup))
                 .select(UserRow::as_select())
                 .first(conn)
                 .optional()?;
-            Ok((blocked, user))
+            Ok((None, n, user))
         })
         .await?;
     if let Some(secs) = blocked {
@@ -191,14 +203,6 @@ async fn password_grant(
     let user = user.filter(|u| verified && u.active);
 
     let Some(user) = user else {
-        let failures = state
-            .db
-            .run(move |conn| {
-                let n = throttle::record_failure(conn, &account_key, throttle::ACCOUNT_LIMIT)?;
-                throttle::record_failure(conn, &address_key, throttle::ADDRESS_LIMIT)?;
-                Ok(n)
-            })
-            .await?;
         // Each failure slows the next answer a little more.
         let delay = std::time::Duration::from_millis(150 * failures.clamp(0, 10) as u64);
         actix_web::rt::time::sleep(delay).await;
@@ -211,6 +215,7 @@ async fn password_grant(
         .db
         .run(move |conn| {
             throttle::clear(conn, &account_key)?;
+            throttle::forgive(conn, &address_key, throttle::ADDRESS_LIMIT)?;
             let roles = load_roles(conn, &user.id, user.person_id.as_deref())?;
             let family = crate::db::new_id();
             let refresh = insert_refresh_token(conn, &user.id, &family, refresh_ttl)?;

@@ -147,7 +147,7 @@ diesel::table! {
     login_throttle (throttle_key) {
         throttle_key -> Text,
         failures -> Integer,
-        first_failure_at -> Timestamp,
+        last_failure_at -> Timestamp,
         blocked_until -> Nullable<Timestamp>,
     }
 }

@@ -24,7 +24,7 @@ use crate::organizations::model::{OrganizationKind, double_option};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ps)]
-struct PartnershipRow {
+pub(crate) struct PartnershipRow {
     id: String,
     name: String,
     purpose: Option<String>,
@@ -106,6 +106,18 @@ impl From<Transition> for TransitionName {
     }
 }
 
+/// 409 if the partnership is dissolved: its record is final.
+pub(crate) fn ensure_not_dissolved(row: &PartnershipRow) -> Result<(), ApiError> {
+    if status_of(row) == PartnershipStatus::Dissolved {
+        return Err(ApiError::invalid_transition(
+            "dissolved",
+            Vec::new(),
+            "A dissolved partnership is final: it, its members and their responsibilities cannot be changed.",
+        ));
+    }
+    Ok(())
+}
+
 fn status_of(row: &PartnershipRow) -> PartnershipStatus {
     PartnershipStatus::parse(&row.status).unwrap_or(PartnershipStatus::Draft)
 }
@@ -172,7 +184,8 @@ fn respond(row: PartnershipRow) -> HttpResponse {
         .json(p)
 }
 
-fn lock(conn: &mut DbConn, id: &str) -> Result<PartnershipRow, ApiError> {
+/// Locks the partnership's row for the transaction and reads it.
+pub(crate) fn lock(conn: &mut DbConn, id: &str) -> Result<PartnershipRow, ApiError> {
     diesel::update(ps::table.find(id))
         .set(ps::version.eq(ps::version))
         .execute(conn)?;
@@ -1102,6 +1115,7 @@ pub struct UpdatePartnershipMember {
     params(
         ("id" = String, Path, format = Uuid, description = "The partnership's id"),
         ("member_id" = String, Path, format = Uuid, description = "The membership's id"),
+        crate::http::conditional::IfMatch,
     ),
     request_body = UpdatePartnershipMember,
     responses(
@@ -1111,6 +1125,7 @@ pub struct UpdatePartnershipMember {
         (status = 403, response = responses::Forbidden),
         (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
+        (status = 412, response = responses::PreconditionFailed),
         (status = 413, response = responses::PayloadTooLarge),
         (status = 415, response = responses::UnsupportedMediaType),
         (status = 422, response = responses::ValidationFailed),
@@ -1122,8 +1137,10 @@ pub async fn update_partnership_member(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
+    req: HttpRequest,
     body: ApiJson<UpdatePartnershipMember>,
 ) -> Result<HttpResponse, ApiError> {
+    let headers = req.headers().clone();
     require_signed_in(&caller.actor)?;
     let (id, member_id) = path.into_inner();
     path_id("id", &id)?;
@@ -1135,7 +1152,9 @@ pub async fn update_partnership_member(
             crate::db::write_transaction(conn, |conn| {
                 let current = lock(conn, &id)?;
                 may_manage(&caller, conn, &current)?;
+                ensure_not_dissolved(&current)?;
                 let row = load_member(conn, &id, &member_id)?;
+                check_if_match(&headers, &etag(&row.id, row.version))?;
                 if row.left_on.is_some() {
                     return Err(ApiError::invalid_transition(
                         "left",
@@ -1224,6 +1243,7 @@ pub struct LeavePartnership {
     params(
         ("id" = String, Path, format = Uuid, description = "The partnership's id"),
         ("member_id" = String, Path, format = Uuid, description = "The membership's id"),
+        crate::http::conditional::IfMatch,
     ),
     request_body = LeavePartnership,
     responses(
@@ -1233,6 +1253,7 @@ pub struct LeavePartnership {
         (status = 403, response = responses::Forbidden),
         (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
+        (status = 412, response = responses::PreconditionFailed),
         (status = 413, response = responses::PayloadTooLarge),
         (status = 415, response = responses::UnsupportedMediaType),
         (status = 422, response = responses::ValidationFailed),
@@ -1244,8 +1265,10 @@ pub async fn leave_partnership(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
+    req: HttpRequest,
     body: ApiJson<LeavePartnership>,
 ) -> Result<HttpResponse, ApiError> {
+    let headers = req.headers().clone();
     require_signed_in(&caller.actor)?;
     let (id, member_id) = path.into_inner();
     path_id("id", &id)?;
@@ -1257,7 +1280,9 @@ pub async fn leave_partnership(
             crate::db::write_transaction(conn, |conn| {
                 let current = lock(conn, &id)?;
                 may_manage(&caller, conn, &current)?;
+                ensure_not_dissolved(&current)?;
                 let row = load_member(conn, &id, &member_id)?;
+                check_if_match(&headers, &etag(&row.id, row.version))?;
                 if row.left_on.is_some() {
                     return Err(ApiError::invalid_transition(
                         "left",

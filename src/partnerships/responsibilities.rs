@@ -124,6 +124,7 @@ fn access_facts(
         Some(m) => pm::table
             .find(m)
             .filter(pm::partnership_id.eq(partnership))
+            .filter(pm::left_on.is_null())
             .select(pm::organization_id)
             .first(conn)
             .optional()?,
@@ -373,6 +374,7 @@ pub async fn create_responsibility(
             crate::db::write_transaction(conn, |conn| {
                 let facts = access_facts(conn, &id, None)?;
                 manage(&caller, &facts)?;
+                super::handlers::ensure_not_dissolved(&super::handlers::lock(conn, &id)?)?;
                 current_member(conn, &id, &b.member_id)?;
                 insert(
                     conn,
@@ -459,6 +461,8 @@ pub async fn apply_responsibility_template(
             crate::db::write_transaction(conn, |conn| {
                 let facts = access_facts(conn, &id, Some(&member))?;
                 manage(&caller, &facts)?;
+                // The lock serialises concurrent applications of the template.
+                super::handlers::ensure_not_dissolved(&super::handlers::lock(conn, &id)?)?;
                 if facts.member_organization_id.is_none() {
                     return Err(ApiError::not_found(format!(
                         "Partnership `{id}` has no member `{member}`."
@@ -611,12 +615,13 @@ pub async fn update_responsibility(
 async fn task_transition(
     state: &AppState,
     caller: Caller,
-    id: String,
-    task: String,
+    (id, task): (String, String),
+    req: &HttpRequest,
     t: TaskTransition,
     evidence: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     require_signed_in(&caller.actor)?;
+    let headers = req.headers().clone();
     path_id("id", &id)?;
     path_id("task_id", &task)?;
     let row = state
@@ -641,6 +646,8 @@ async fn task_transition(
                 if t == TaskTransition::Cancel {
                     manage(&caller, &facts)?;
                 }
+                super::handlers::ensure_not_dissolved(&super::handlers::lock(conn, &id)?)?;
+                check_if_match(&headers, &etag(&current.id, current.version))?;
                 let status = TaskStatus::parse(&current.status).unwrap_or(TaskStatus::Todo);
                 let Some(next) = status.apply(t) else {
                     return Err(ApiError::invalid_transition(
@@ -690,6 +697,7 @@ async fn task_transition(
     params(
         ("id" = String, Path, format = Uuid, description = "The partnership's id"),
         ("task_id" = String, Path, format = Uuid, description = "The responsibility's id"),
+        crate::http::conditional::IfMatch,
     ),
     responses(
         (status = 200, description = "The responsibility", body = Responsibility, headers(("ETag" = String))),
@@ -697,6 +705,7 @@ async fn task_transition(
         (status = 403, response = responses::Forbidden),
         (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
+        (status = 412, response = responses::PreconditionFailed),
         (status = 503, response = responses::ServiceUnavailable),
     )
 )]
@@ -705,9 +714,17 @@ pub async fn start_responsibility(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, task) = path.into_inner();
-    task_transition(&state, caller, id, task, TaskTransition::Start, None).await
+    task_transition(
+        &state,
+        caller,
+        path.into_inner(),
+        &req,
+        TaskTransition::Start,
+        None,
+    )
+    .await
 }
 
 /// What shows a responsibility was done.
@@ -728,6 +745,7 @@ pub struct CompleteResponsibility {
     params(
         ("id" = String, Path, format = Uuid, description = "The partnership's id"),
         ("task_id" = String, Path, format = Uuid, description = "The responsibility's id"),
+        crate::http::conditional::IfMatch,
     ),
     request_body = CompleteResponsibility,
     responses(
@@ -737,6 +755,7 @@ pub struct CompleteResponsibility {
         (status = 403, response = responses::Forbidden),
         (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
+        (status = 412, response = responses::PreconditionFailed),
         (status = 413, response = responses::PayloadTooLarge),
         (status = 415, response = responses::UnsupportedMediaType),
         (status = 422, response = responses::ValidationFailed),
@@ -748,9 +767,9 @@ pub async fn complete_responsibility(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
+    req: HttpRequest,
     body: ApiJson<CompleteResponsibility>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, task) = path.into_inner();
     let evidence = body.into_inner().evidence.trim().to_owned();
     if evidence.is_empty() {
         return Err(ApiError::validation(vec![FieldError::new(
@@ -762,8 +781,8 @@ pub async fn complete_responsibility(
     task_transition(
         &state,
         caller,
-        id,
-        task,
+        path.into_inner(),
+        &req,
         TaskTransition::Complete,
         Some(evidence),
     )
@@ -777,6 +796,7 @@ pub async fn complete_responsibility(
     params(
         ("id" = String, Path, format = Uuid, description = "The partnership's id"),
         ("task_id" = String, Path, format = Uuid, description = "The responsibility's id"),
+        crate::http::conditional::IfMatch,
     ),
     responses(
         (status = 200, description = "The responsibility", body = Responsibility, headers(("ETag" = String))),
@@ -784,6 +804,7 @@ pub async fn complete_responsibility(
         (status = 403, response = responses::Forbidden),
         (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
+        (status = 412, response = responses::PreconditionFailed),
         (status = 503, response = responses::ServiceUnavailable),
     )
 )]
@@ -792,9 +813,17 @@ pub async fn cancel_responsibility(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, task) = path.into_inner();
-    task_transition(&state, caller, id, task, TaskTransition::Cancel, None).await
+    task_transition(
+        &state,
+        caller,
+        path.into_inner(),
+        &req,
+        TaskTransition::Cancel,
+        None,
+    )
+    .await
 }
 
 crate::http::pagination::page_schema!(

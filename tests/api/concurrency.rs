@@ -101,3 +101,34 @@ async fn concurrent_creates_that_read_before_writing_all_succeed() {
         .json();
     assert_eq!(list["items"].as_array().unwrap().len(), writers);
 }
+
+#[actix_web::test]
+async fn a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit() {
+    let app = TestApp::new().await;
+    app.create_user(
+        "anna@example.org",
+        "correct horse battery staple",
+        vec![],
+        None,
+    )
+    .await;
+    let results = join_all((0..12).map(|_| {
+        let app = &app;
+        async move {
+            app.token_request(&[
+                ("grant_type", "password"),
+                ("username", "anna@example.org"),
+                ("password", "wrong guess"),
+            ])
+            .await
+        }
+    }))
+    .await;
+    let checked = results.iter().filter(|r| r.status == 400).count();
+    let refused = results.iter().filter(|r| r.status == 429).count();
+    assert_eq!(checked + refused, 12);
+    assert!(
+        checked <= coopera::auth::throttle::ACCOUNT_LIMIT as usize,
+        "{checked} guesses were checked"
+    );
+}

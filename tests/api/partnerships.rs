@@ -565,3 +565,130 @@ async fn responsibilities_move_todo_in_progress_done_with_evidence_and_overdue_i
         "former_member"
     );
 }
+
+#[actix_web::test]
+async fn a_dissolved_partnership_is_final_for_members_and_tasks_too() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let p = &s.partnership;
+    let m = add(&app, p, &s.jst, "partner").await;
+    let member = m["id"].as_str().unwrap();
+    let tasks = format!("/api/v1/partnerships/{p}/responsibilities");
+    let task = app
+        .post_json_as(
+            &admin,
+            &tasks,
+            json!({"member_id": member, "category": "launch", "title": "Launch"}),
+        )
+        .await
+        .json();
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}/dissolve"),
+            json!({"reason": "Stopped"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    for res in [
+        app.patch_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}/members/{member}"),
+            json!({"role": "associate"}),
+        )
+        .await,
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}/members/{member}/leave"),
+            json!({}),
+        )
+        .await,
+        app.post_json_as(
+            &admin,
+            &tasks,
+            json!({"member_id": member, "category": "training", "title": "T"}),
+        )
+        .await,
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}/members/{member}/apply-template"),
+            json!({}),
+        )
+        .await,
+        app.send_as(
+            &admin,
+            TestRequest::post().uri(&format!("{tasks}/{}/start", task["id"].as_str().unwrap())),
+        )
+        .await,
+    ] {
+        let body = res.assert_problem(409, "invalid_transition");
+        assert_eq!(body["current_state"], "dissolved");
+    }
+}
+
+#[actix_web::test]
+async fn stale_if_match_on_members_and_tasks_is_412() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let p = &s.partnership;
+    let m = add(&app, p, &s.jst, "partner").await;
+    let member = m["id"].as_str().unwrap();
+    let stale = "\"stale.v0\"";
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::post()
+                .uri(&format!("/api/v1/partnerships/{p}/members/{member}/leave"))
+                .insert_header(("if-match", stale))
+                .set_json(json!({})),
+        )
+        .await;
+    res.assert_problem(412, "precondition_failed");
+    let task = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}/responsibilities"),
+            json!({"member_id": member, "category": "launch", "title": "L"}),
+        )
+        .await
+        .json();
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::post()
+                .uri(&format!(
+                    "/api/v1/partnerships/{p}/responsibilities/{}/start",
+                    task["id"].as_str().unwrap()
+                ))
+                .insert_header(("if-match", stale)),
+        )
+        .await;
+    res.assert_problem(412, "precondition_failed");
+}
+
+#[actix_web::test]
+async fn a_coordinator_creates_partnerships_of_their_project_only() {
+    use coopera::auth::Role;
+    let app = TestApp::new().await;
+    let project = app.create_project("P-PS").await;
+    let token = app.token(&crate::support::user_actor(
+        "c",
+        Some("p"),
+        vec![Role::Coordinator {
+            project_id: project.clone(),
+        }],
+    ));
+    let ok = app
+        .post_json_as(
+            &token,
+            "/api/v1/partnerships",
+            json!({"name": "A", "project_id": project}),
+        )
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.text());
+    app.post_json_as(&token, "/api/v1/partnerships", json!({"name": "B"}))
+        .await
+        .assert_problem(403, "forbidden");
+}

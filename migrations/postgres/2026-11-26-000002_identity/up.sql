@@ -132,7 +132,7 @@ CREATE TABLE api_clients (
 CREATE TABLE login_throttle (
     throttle_key      TEXT PRIMARY KEY NOT NULL,
     failures          INTEGER NOT NULL,
-    first_failure_at  TIMESTAMP NOT NULL,
+    last_failure_at   TIMESTAMP NOT NULL,
     blocked_until     TIMESTAMP
 );
 

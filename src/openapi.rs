@@ -128,17 +128,6 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
                 .responses
                 .entry("500".to_owned())
                 .or_insert_with(|| RefOr::Ref(Ref::from_response_name("InternalError")));
-            // A path id that is not a UUID is a malformed parameter.
-            let has_uuid_path_param = op.parameters.iter().flatten().any(|p| {
-                serde_json::to_value(p)
-                    .is_ok_and(|p| p["in"] == "path" && p["schema"]["format"] == "uuid")
-            });
-            if has_uuid_path_param {
-                op.responses
-                    .responses
-                    .entry("400".to_owned())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
-            }
         }
     }
 }

@@ -187,10 +187,19 @@ pub fn country_param(field: &str, value: &str) -> Result<String, ApiError> {
     }
 }
 
-/// A path segment that names a record by its id: a UUID, or 400.
+/// A path segment that names a record by its id. Ids are UUIDs, so anything
+/// else names no record: 404, as for a well-formed id of no record (checked
+/// before the database sees it).
 pub fn path_id(field: &str, value: &str) -> Result<(), ApiError> {
     if uuid::Uuid::try_parse(value).is_err() {
-        return Err(ApiError::invalid_parameter(field, "uuid", "must be a UUID"));
+        return Err(ApiError::not_found(format!(
+            "No record has the {field} `{}`: ids are UUIDs.",
+            value
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(64)
+                .collect::<String>()
+        )));
     }
     Ok(())
 }

@@ -386,7 +386,7 @@ async fn a_nul_character_in_a_body_is_422_naming_the_field() {
 }
 
 #[actix_web::test]
-async fn a_path_id_that_is_not_a_uuid_is_400_naming_it() {
+async fn a_path_id_that_is_not_a_uuid_names_no_record() {
     let app = TestApp::new().await;
     let token = app.admin_token();
     for uri in [
@@ -397,8 +397,11 @@ async fn a_path_id_that_is_not_a_uuid_is_400_naming_it() {
         "/api/v1/api-clients/x",
     ] {
         let res = app.get_as(&token, uri).await;
-        let problem = res.assert_problem(400, "invalid_parameter");
-        assert_eq!(problem["errors"][0]["field"], "id", "{uri}");
+        let problem = res.assert_problem(404, "not_found");
+        assert!(
+            problem["detail"].as_str().unwrap().contains("UUID"),
+            "{uri}"
+        );
     }
     // A well-formed id of no record is 404.
     app.get_as(

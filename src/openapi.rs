@@ -128,6 +128,18 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
                 .responses
                 .entry("500".to_owned())
                 .or_insert_with(|| RefOr::Ref(Ref::from_response_name("InternalError")));
+            // An overlong conditional header is a malformed request (400).
+            let has_conditional_header = op.parameters.iter().flatten().any(|p| {
+                serde_json::to_value(p).is_ok_and(|p| {
+                    p["in"] == "header" && (p["name"] == "If-Match" || p["name"] == "If-None-Match")
+                })
+            });
+            if has_conditional_header {
+                op.responses
+                    .responses
+                    .entry("400".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
+            }
         }
     }
 }

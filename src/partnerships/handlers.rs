@@ -882,6 +882,31 @@ fn load_member(conn: &mut DbConn, partnership: &str, id: &str) -> Result<MemberR
         })
 }
 
+/// The checks before changing a membership: the partnership locked, the caller
+/// allowed, the partnership not dissolved, `If-Match` current, the member
+/// current (a former member's record is history).
+fn current_member_for_change(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    member_id: &str,
+    headers: &actix_web::http::header::HeaderMap,
+) -> Result<MemberRow, ApiError> {
+    let current = lock(conn, id)?;
+    may_manage(caller, conn, &current)?;
+    ensure_not_dissolved(&current)?;
+    let row = load_member(conn, id, member_id)?;
+    check_if_match(headers, &etag(&row.id, row.version))?;
+    if row.left_on.is_some() {
+        return Err(ApiError::invalid_transition(
+            "left",
+            Vec::new(),
+            "The member has left; its record is history and cannot be changed.",
+        ));
+    }
+    Ok(row)
+}
+
 /// Lists a partnership's members, current and former (history), by id.
 #[utoipa::path(
     tag = "partnerships",
@@ -1150,18 +1175,7 @@ pub async fn update_partnership_member(
         .db
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
-                let current = lock(conn, &id)?;
-                may_manage(&caller, conn, &current)?;
-                ensure_not_dissolved(&current)?;
-                let row = load_member(conn, &id, &member_id)?;
-                check_if_match(&headers, &etag(&row.id, row.version))?;
-                if row.left_on.is_some() {
-                    return Err(ApiError::invalid_transition(
-                        "left",
-                        Vec::new(),
-                        "A former member cannot be changed; its record is history.",
-                    ));
-                }
+                let row = current_member_for_change(conn, &caller, &id, &member_id, &headers)?;
                 let mut change = Change::new("partnership_member", &member_id, "update");
                 if let Some(role) = b.role {
                     if role == PartnerRole::Lead {
@@ -1278,18 +1292,7 @@ pub async fn leave_partnership(
         .db
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
-                let current = lock(conn, &id)?;
-                may_manage(&caller, conn, &current)?;
-                ensure_not_dissolved(&current)?;
-                let row = load_member(conn, &id, &member_id)?;
-                check_if_match(&headers, &etag(&row.id, row.version))?;
-                if row.left_on.is_some() {
-                    return Err(ApiError::invalid_transition(
-                        "left",
-                        Vec::new(),
-                        "The member has already left.",
-                    ));
-                }
+                let row = current_member_for_change(conn, &caller, &id, &member_id, &headers)?;
                 let left = b.left_on.unwrap_or_else(|| crate::db::now().date());
                 if left < row.joined_on {
                     return Err(ApiError::validation(vec![FieldError::new(

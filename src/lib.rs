@@ -1,14 +1,17 @@
 //! Coopera: an HTTP/JSON API for running cooperation between NGOs and public
 //! administration. [`build_app`] is the one place that assembles the service.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod good_practices;
 pub mod health;
 pub mod http;
+pub mod indicators;
 pub mod openapi;
 pub mod organizations;
 pub mod partnerships;
@@ -52,6 +55,9 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(people::configure)
                 .configure(projects::configure)
                 .configure(partnerships::configure)
+                .configure(activities::configure)
+                .configure(indicators::configure)
+                .configure(good_practices::configure)
                 .configure(audit::configure)
                 .configure(territorial_units::configure),
         );

@@ -116,6 +116,8 @@ pub enum ScopeName {
     ProjectsWrite,
     #[serde(rename = "partnerships:read")]
     PartnershipsRead,
+    #[serde(rename = "good_practices:read")]
+    GoodPracticesRead,
 }
 
 /// Filters of `GET /api/v1/api-clients`.
@@ -473,6 +475,7 @@ mod tests {
             ScopeName::ProjectsRead,
             ScopeName::ProjectsWrite,
             ScopeName::PartnershipsRead,
+            ScopeName::GoodPracticesRead,
         ]
         .map(|s| {
             serde_json::to_value(s)

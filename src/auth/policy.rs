@@ -17,6 +17,7 @@ pub const SCOPES: &[&str] = &[
     "projects:read",
     "projects:write",
     "partnerships:read",
+    "good_practices:read",
 ];
 
 /// An operation and the object it applies to.
@@ -66,6 +67,84 @@ pub enum Permission<'a> {
         project_id: Option<&'a str>,
         lead_organization_id: Option<&'a str>,
     },
+    /// Record or change an activity of a project: its coordinators, and the
+    /// admins of the organising organisation while it is a current member of a
+    /// partnership of the project.
+    RecordActivity {
+        project_id: &'a str,
+        organizer_organization_id: Option<&'a str>,
+        organizer_is_partner: bool,
+    },
+    /// Propose a good practice of an organisation, or change it while proposed:
+    /// the project's coordinators and the organisation's admins and members.
+    ProposeGoodPractice {
+        project_id: &'a str,
+        organization_id: &'a str,
+    },
+    /// Accept or reject a proposed good practice: the project's coordinators.
+    ReviewGoodPractice { project_id: &'a str },
+}
+
+/// Which good practices a caller may read: the accepted ones, and those not
+/// (yet) accepted of the projects they coordinate and the organisations they
+/// belong to (a client: its own organisation). Admins read all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GoodPracticeVisibility {
+    All,
+    AcceptedAnd {
+        projects: Vec<String>,
+        organizations: Vec<String>,
+    },
+}
+
+pub fn good_practice_visibility(actor: &Actor) -> GoodPracticeVisibility {
+    match actor {
+        Actor::User(u) if u.roles.contains(&Role::Admin) => GoodPracticeVisibility::All,
+        Actor::User(u) => GoodPracticeVisibility::AcceptedAnd {
+            projects: u
+                .roles
+                .iter()
+                .filter_map(|r| match r {
+                    Role::Coordinator { project_id } => Some(project_id.clone()),
+                    _ => None,
+                })
+                .collect(),
+            organizations: u
+                .roles
+                .iter()
+                .filter_map(|r| match r {
+                    Role::OrgAdmin { organization_id } | Role::OrgMember { organization_id } => {
+                        Some(organization_id.clone())
+                    }
+                    _ => None,
+                })
+                .collect(),
+        },
+        Actor::Client(c) => GoodPracticeVisibility::AcceptedAnd {
+            projects: Vec::new(),
+            organizations: vec![c.organization_id.clone()],
+        },
+        Actor::Anonymous => GoodPracticeVisibility::AcceptedAnd {
+            projects: Vec::new(),
+            organizations: Vec::new(),
+        },
+    }
+}
+
+impl GoodPracticeVisibility {
+    pub fn sees(&self, project_id: &str, organization_id: &str, accepted: bool) -> bool {
+        match self {
+            Self::All => true,
+            Self::AcceptedAnd {
+                projects,
+                organizations,
+            } => {
+                accepted
+                    || projects.iter().any(|p| p == project_id)
+                    || organizations.iter().any(|o| o == organization_id)
+            }
+        }
+    }
 }
 
 /// Allowed, or the 401/403 to answer.
@@ -118,6 +197,12 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
             .iter()
             .any(|r| matches!(r, Role::OrgAdmin { organization_id } if organization_id == org))
     };
+    let belongs_to = |org: &str| {
+        user.roles.iter().any(|r| {
+            matches!(r, Role::OrgAdmin { organization_id } | Role::OrgMember { organization_id }
+                if organization_id == org)
+        })
+    };
     let is_coordinator = user
         .roles
         .iter()
@@ -169,6 +254,19 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
                 || lead_organization_id.is_some_and(org_admin_of)
                 || member_organization_id.is_some_and(org_admin_of)
         }
+        Permission::RecordActivity {
+            project_id,
+            organizer_organization_id,
+            organizer_is_partner,
+        } => {
+            coordinates(project_id)
+                || (organizer_is_partner && organizer_organization_id.is_some_and(org_admin_of))
+        }
+        Permission::ProposeGoodPractice {
+            project_id,
+            organization_id,
+        } => coordinates(project_id) || belongs_to(organization_id),
+        Permission::ReviewGoodPractice { project_id } => coordinates(project_id),
         Permission::ArchiveOrganization
         | Permission::CreateProject
         | Permission::ManageProjectCoordinators
@@ -204,7 +302,10 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::ReadAudit
         | Permission::CreatePartnership { .. }
         | Permission::ManagePartnership { .. }
-        | Permission::ProgressResponsibility { .. } => false,
+        | Permission::ProgressResponsibility { .. }
+        | Permission::RecordActivity { .. }
+        | Permission::ProposeGoodPractice { .. }
+        | Permission::ReviewGoodPractice { .. } => false,
     }
 }
 

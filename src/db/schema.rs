@@ -250,3 +250,100 @@ diesel::table! {
         version -> BigInt,
     }
 }
+
+diesel::table! {
+    campaigns (id) {
+        id -> Text,
+        project_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        starts_on -> Date,
+        ends_on -> Date,
+        min_actions_per_location -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    campaign_locations (campaign_id, name_key) {
+        campaign_id -> Text,
+        name_key -> Text,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> Text,
+        project_id -> Text,
+        campaign_id -> Nullable<Text>,
+        kind -> Text,
+        title -> Text,
+        held_on -> Date,
+        place -> Nullable<Text>,
+        place_key -> Nullable<Text>,
+        organizer_organization_id -> Nullable<Text>,
+        description -> Nullable<Text>,
+        attendance -> Nullable<Integer>,
+        outputs -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    result_indicators (id) {
+        id -> Text,
+        project_id -> Text,
+        name -> Text,
+        unit -> Text,
+        target -> Double,
+        kind -> Text,
+        manual_value -> Nullable<Double>,
+        activity_type -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    good_practices (id) {
+        id -> Text,
+        project_id -> Text,
+        organization_id -> Text,
+        title -> Text,
+        description -> Text,
+        plane -> Integer,
+        area -> Nullable<Text>,
+        status -> Text,
+        review_note -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    good_practice_tags (good_practice_id, tag) {
+        good_practice_id -> Text,
+        tag -> Text,
+    }
+}
+
+diesel::joinable!(campaign_locations -> campaigns (campaign_id));
+diesel::joinable!(good_practice_tags -> good_practices (good_practice_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    campaigns,
+    campaign_locations,
+    activities,
+    good_practices,
+    good_practice_tags,
+);

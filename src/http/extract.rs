@@ -114,13 +114,35 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let field = if path == "." { String::new() } else { path };
-        ApiError::validation(vec![FieldError::new(
-            field,
-            "invalid_type",
-            strip_position(&err.into_inner().to_string()),
-        )])
+        let path = if path == "." { String::new() } else { path };
+        let message = strip_position(&err.into_inner().to_string());
+        let (field, code) = name_the_field(&path, &message);
+        ApiError::validation(vec![FieldError::new(field, code, message)])
     })
+}
+
+/// serde reports a missing or unknown field at the path of the object that
+/// holds it; the field is named only in the message ("missing field `reason`").
+fn name_the_field(path: &str, message: &str) -> (String, &'static str) {
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(|name| {
+                if path.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{path}.{name}")
+                }
+            })
+    };
+    if let Some(field) = named("missing field `") {
+        (field, "required")
+    } else if let Some(field) = named("unknown field `") {
+        (field, "unknown_field")
+    } else {
+        (path.to_owned(), "invalid_type")
+    }
 }
 
 /// The path of the first string holding U+0000, if any.
@@ -330,6 +352,15 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), ProblemCode::ValidationFailed);
         assert_eq!(err.field_errors()[0].field, "members[1].role");
+    }
+
+    #[test]
+    fn a_missing_or_unknown_field_is_named_not_just_its_object() {
+        let err = parse_json::<Body>(br#"{"name": "x", "members": [{}]}"#).unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "members[0].role");
+        assert_eq!(err.field_errors()[0].code, "required");
+        let err = parse_json::<Body>(br#"{"members": []}"#).unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "name");
     }
 
     #[test]

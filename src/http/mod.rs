@@ -204,6 +204,18 @@ pub fn path_id(field: &str, value: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A query parameter that filters by a record's id: 400 unless it is a UUID.
+pub fn uuid_param(field: &str, value: &str) -> Result<(), ApiError> {
+    if uuid::Uuid::try_parse(value).is_err() {
+        return Err(ApiError::invalid_parameter(
+            field,
+            "uuid",
+            "must be a UUID",
+        ));
+    }
+    Ok(())
+}
+
 /// A path segment that names a record by a code (territorial units, problem
 /// codes): one no record can have is simply not found.
 pub fn path_code(value: &str) -> Result<(), ApiError> {

@@ -68,6 +68,31 @@ const TASK_PROGRESSORS: &[Caller] = &[
     OrgAdminOfAnotherOrganisation,
 ];
 
+/// Project records (activities, campaigns, indicators) are the coordinators'.
+const PROJECT_MANAGERS: &[Caller] = &[Admin, CoordinatorOfThisProject];
+/// The activity is organised by this organisation, the lead of the project's
+/// partnership.
+const ACTIVITY_RECORDERS: &[Caller] =
+    &[Admin, CoordinatorOfThisProject, OrgAdminOfThisOrganisation];
+/// The good practice is this organisation's proposal in this project.
+const PROPOSERS: &[Caller] = &[
+    Admin,
+    CoordinatorOfThisProject,
+    OrgAdminOfThisOrganisation,
+    OrgMemberOfThisOrganisation,
+];
+
+/// Callers for whom the record does not exist: a proposal is hidden from all
+/// but its organisation and the project's coordinators, so they get 404.
+fn hidden(op: &str, caller: Caller) -> bool {
+    op.ends_with("_good_practice")
+        && op != "create_good_practice"
+        && matches!(
+            caller,
+            CoordinatorOfAnotherProject | OrgAdminOfAnotherOrganisation
+        )
+}
+
 /// Who may call each operation.
 fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
     BTreeMap::from([
@@ -162,6 +187,36 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         // The task belongs to the partner member, the other organisation.
         ("start_responsibility", TASK_PROGRESSORS),
         ("complete_responsibility", TASK_PROGRESSORS),
+        ("list_activities", DIRECTORY),
+        ("get_activity", DIRECTORY),
+        ("create_activity", ACTIVITY_RECORDERS),
+        ("update_activity", ACTIVITY_RECORDERS),
+        ("delete_activity", ACTIVITY_RECORDERS),
+        ("list_campaigns", DIRECTORY),
+        ("get_campaign", DIRECTORY),
+        ("get_campaign_report", DIRECTORY),
+        ("create_campaign", PROJECT_MANAGERS),
+        ("update_campaign", PROJECT_MANAGERS),
+        ("list_indicators", DIRECTORY),
+        ("get_indicator", DIRECTORY),
+        ("get_project_report", DIRECTORY),
+        ("create_indicator", PROJECT_MANAGERS),
+        ("update_indicator", PROJECT_MANAGERS),
+        ("list_good_practices", DIRECTORY),
+        (
+            "get_good_practice",
+            &[
+                Admin,
+                CoordinatorOfThisProject,
+                OrgAdminOfThisOrganisation,
+                OrgMemberOfThisOrganisation,
+                ClientWithScopes,
+            ],
+        ),
+        ("create_good_practice", PROPOSERS),
+        ("update_good_practice", PROPOSERS),
+        ("accept_good_practice", PROJECT_MANAGERS),
+        ("reject_good_practice", PROJECT_MANAGERS),
     ])
 }
 
@@ -179,6 +234,10 @@ struct Fixture {
     partnership: String,
     partner_member: String,
     task: String,
+    activity: String,
+    campaign: String,
+    indicator: String,
+    good_practice: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -261,7 +320,50 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let task = res.json()["id"].as_str().unwrap().to_owned();
+    let created = |res: crate::support::TestResponse| {
+        assert_eq!(res.status, 201, "{}", res.text());
+        res.json()["id"].as_str().unwrap().to_owned()
+    };
+    let campaign = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/projects/{project}/campaigns"),
+            json!({"name": "9 November", "starts_on": "2026-11-09", "ends_on": "2026-11-09",
+                   "min_actions_per_location": 2, "locations": ["Cluj-Napoca", "Dej"]}),
+        )
+        .await,
+    );
+    let activity = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/projects/{project}/activities"),
+            json!({"type": "campaign_action", "title": "Flash mob", "held_on": "2026-11-09",
+                   "place": "Dej", "campaign_id": campaign, "organizer_organization_id": org}),
+        )
+        .await,
+    );
+    let indicator = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/projects/{project}/indicators"),
+            json!({"name": "Actions", "unit": "actions", "target": 10, "kind": "activity_count"}),
+        )
+        .await,
+    );
+    let good_practice = created(
+        app.post_json_as(
+            &admin,
+            "/api/v1/good-practices",
+            json!({"project_id": project, "organization_id": org, "title": "Practice",
+                   "description": "D", "plane": 3}),
+        )
+        .await,
+    );
     Fixture {
+        activity,
+        campaign,
+        indicator,
+        good_practice,
         task,
         partnership,
         partner_member,
@@ -319,6 +421,14 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
     let unique = format!("{op}-{n}");
     let id = if path.starts_with("/api/v1/partnerships") {
         f.partnership.clone()
+    } else if path.starts_with("/api/v1/activities") {
+        f.activity.clone()
+    } else if path.starts_with("/api/v1/campaigns") {
+        f.campaign.clone()
+    } else if path.starts_with("/api/v1/indicators") {
+        f.indicator.clone()
+    } else if path.starts_with("/api/v1/good-practices") {
+        f.good_practice.clone()
     } else if path.starts_with("/api/v1/organizations") {
         f.org.clone()
     } else if path.starts_with("/api/v1/people") {
@@ -381,6 +491,23 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
         "update_responsibility" => Some(json!({"title": unique})),
         "complete_responsibility" => Some(json!({"evidence": unique})),
         "apply_responsibility_template" => Some(json!({})),
+        "create_activity" => Some(
+            json!({"type": "workshop", "title": unique, "held_on": "2026-05-01", "organizer_organization_id": f.org}),
+        ),
+        "update_activity" => Some(json!({"title": unique})),
+        "create_campaign" => Some(
+            json!({"name": unique, "starts_on": "2026-05-01", "ends_on": "2026-05-02", "min_actions_per_location": 1, "locations": ["Turda"]}),
+        ),
+        "update_campaign" => Some(json!({"name": unique})),
+        "create_indicator" => {
+            Some(json!({"name": unique, "unit": "people", "target": 5, "kind": "manual"}))
+        }
+        "update_indicator" => Some(json!({"name": unique})),
+        "create_good_practice" => Some(
+            json!({"project_id": f.project, "organization_id": f.org, "title": unique, "description": "D", "plane": 1}),
+        ),
+        "update_good_practice" => Some(json!({"title": unique})),
+        "reject_good_practice" => Some(json!({"reason": unique})),
         _ => None,
     };
     let req = match method {
@@ -438,7 +565,13 @@ async fn every_operation_allows_exactly_the_callers_the_policy_names() {
                         res.text()
                     );
                 } else {
-                    let want = if caller == Anonymous { 401 } else { 403 };
+                    let want = if caller == Anonymous {
+                        401
+                    } else if hidden(op_id, caller) {
+                        404
+                    } else {
+                        403
+                    };
                     assert_eq!(
                         status,
                         want,

@@ -133,6 +133,8 @@ async fn a_missing_field_is_422() {
     )
     .await;
     let body = res.assert_problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "count");
+    assert_eq!(body["errors"][0]["code"], "required");
     assert!(
         body["errors"][0]["message"]
             .as_str()

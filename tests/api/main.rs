@@ -4,11 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_matrix;
+mod activities;
 mod auth;
 mod cli;
 mod concurrency;
 mod errors;
+mod good_practices;
 mod health;
+mod indicators;
 mod openapi;
 mod organizations;
 mod partnerships;

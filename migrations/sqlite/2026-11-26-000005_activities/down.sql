@@ -1,0 +1,3 @@
+DROP TABLE activities;
+DROP TABLE campaign_locations;
+DROP TABLE campaigns;

@@ -1,0 +1,2 @@
+DROP TABLE good_practice_tags;
+DROP TABLE good_practices;

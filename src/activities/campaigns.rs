@@ -284,7 +284,10 @@ pub struct CreateCampaign {
     #[schema(minimum = 1, maximum = 1000)]
     pub min_actions_per_location: i32,
     /// Each distinct, ignoring case and diacritics.
-    #[validate(length(min = 1, max = 100), custom(function = "validate_location_names"))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validate_location_names")
+    )]
     #[schema(min_items = 1, max_items = 100, value_type = Vec<LocationName>)]
     pub locations: Vec<String>,
 }
@@ -422,7 +425,10 @@ pub struct UpdateCampaign {
     #[validate(range(min = 1, max = 1000))]
     #[schema(minimum = 1, maximum = 1000)]
     pub min_actions_per_location: Option<i32>,
-    #[validate(length(min = 1, max = 100), custom(function = "validate_location_names"))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validate_location_names")
+    )]
     #[schema(min_items = 1, max_items = 100, value_type = Option<Vec<LocationName>>)]
     pub locations: Option<Vec<String>>,
 }

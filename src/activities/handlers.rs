@@ -141,7 +141,9 @@ pub(crate) fn project_exists(conn: &mut DbConn, id: &str) -> Result<(), ApiError
         .count()
         .get_result(conn)?;
     if n == 0 {
-        return Err(ApiError::not_found(format!("No project has the id `{id}`.")));
+        return Err(ApiError::not_found(format!(
+            "No project has the id `{id}`."
+        )));
     }
     Ok(())
 }
@@ -187,8 +189,9 @@ pub fn validate_outputs(outputs: &[String]) -> Result<(), validator::ValidationE
             && (url.starts_with("https://") || url.starts_with("http://"))
             && validator::ValidateUrl::validate_url(url);
         if !ok {
-            return Err(validator::ValidationError::new("invalid_url")
-                .with_message("every output must be an http(s) URL of at most 2000 characters".into()));
+            return Err(validator::ValidationError::new("invalid_url").with_message(
+                "every output must be an http(s) URL of at most 2000 characters".into(),
+            ));
         }
     }
     Ok(())
@@ -256,7 +259,10 @@ fn place_activity(
                     errors.push(FieldError::new(
                         "place",
                         "not_a_campaign_location",
-                        format!("must be one of the campaign's locations: {}", names.join(", ")),
+                        format!(
+                            "must be one of the campaign's locations: {}",
+                            names.join(", ")
+                        ),
                     ));
                     None
                 }
@@ -477,7 +483,10 @@ pub async fn create_activity(
             })
         })
         .await?;
-    Ok(respond(actix_web::http::StatusCode::CREATED, Activity::from(row)))
+    Ok(respond(
+        actix_web::http::StatusCode::CREATED,
+        Activity::from(row),
+    ))
 }
 
 /// Reads an activity.
@@ -606,7 +615,9 @@ pub async fn update_activity(
                 if let Some(org) = &organizer {
                     crate::organizations::ensure_exists(conn, org, "organizer_organization_id")?;
                 }
-                let kind = b.kind.map_or(current.kind.clone(), |k| k.as_str().to_owned());
+                let kind = b
+                    .kind
+                    .map_or(current.kind.clone(), |k| k.as_str().to_owned());
                 let title = b
                     .title
                     .as_deref()
@@ -678,7 +689,10 @@ pub async fn update_activity(
             })
         })
         .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, Activity::from(row)))
+    Ok(respond(
+        actix_web::http::StatusCode::OK,
+        Activity::from(row),
+    ))
 }
 
 /// Deletes an activity recorded by mistake (the change log keeps what it was).

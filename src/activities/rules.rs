@@ -112,9 +112,24 @@ mod tests {
 
     #[test]
     fn a_location_falls_short_until_it_has_the_minimum() {
-        let t = tally(2, vec![("A".into(), 0), ("B".into(), 1), ("C".into(), 2), ("D".into(), 5)]);
-        let short: Vec<_> = t.iter().filter(|l| !l.met).map(|l| l.name.as_str()).collect();
+        let t = tally(
+            2,
+            vec![
+                ("A".into(), 0),
+                ("B".into(), 1),
+                ("C".into(), 2),
+                ("D".into(), 5),
+            ],
+        );
+        let short: Vec<_> = t
+            .iter()
+            .filter(|l| !l.met)
+            .map(|l| l.name.as_str())
+            .collect();
         assert_eq!(short, ["A", "B"]);
-        assert_eq!(t.iter().map(|l| l.missing).collect::<Vec<_>>(), [2, 1, 0, 0]);
+        assert_eq!(
+            t.iter().map(|l| l.missing).collect::<Vec<_>>(),
+            [2, 1, 0, 0]
+        );
     }
 }

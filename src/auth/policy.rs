@@ -82,7 +82,9 @@ pub enum Permission<'a> {
         organization_id: &'a str,
     },
     /// Accept or reject a proposed good practice: the project's coordinators.
-    ReviewGoodPractice { project_id: &'a str },
+    ReviewGoodPractice {
+        project_id: &'a str,
+    },
 }
 
 /// Which good practices a caller may read: the accepted ones, and those not

@@ -535,11 +535,7 @@ pub struct UpdateGoodPractice {
 }
 
 /// Loads a row for a write, locked, after the caller's checks.
-fn lock_for_write(
-    conn: &mut DbConn,
-    caller: &Caller,
-    id: &str,
-) -> Result<PracticeRow, ApiError> {
+fn lock_for_write(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<PracticeRow, ApiError> {
     diesel::update(gp::table.find(id))
         .set(gp::version.eq(gp::version))
         .execute(conn)?;
@@ -603,7 +599,10 @@ pub async fn update_good_practice(
                         "A reviewed good practice cannot be changed.",
                     ));
                 }
-                let title = b.title.as_deref().map_or(current.title.clone(), |t| t.trim().to_owned());
+                let title = b
+                    .title
+                    .as_deref()
+                    .map_or(current.title.clone(), |t| t.trim().to_owned());
                 let description = b
                     .description
                     .as_deref()
@@ -682,8 +681,15 @@ async fn review(
                 let Some(next) = status.apply(review) else {
                     return Err(ApiError::invalid_transition(
                         status.as_str(),
-                        status.allowed().iter().map(|r| r.as_str().to_owned()).collect(),
-                        format!("A {} good practice cannot be reviewed again.", status.as_str()),
+                        status
+                            .allowed()
+                            .iter()
+                            .map(|r| r.as_str().to_owned())
+                            .collect(),
+                        format!(
+                            "A {} good practice cannot be reviewed again.",
+                            status.as_str()
+                        ),
                     ));
                 };
                 let now = crate::db::now();
@@ -808,8 +814,4 @@ pub async fn reject_good_practice(
     .await
 }
 
-crate::http::pagination::page_schema!(
-    GoodPracticePage,
-    GoodPractice,
-    "A page of good practices."
-);
+crate::http::pagination::page_schema!(GoodPracticePage, GoodPractice, "A page of good practices.");

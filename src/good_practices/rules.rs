@@ -145,6 +145,9 @@ mod tests {
 
     #[test]
     fn tags_are_compared_in_lower_case_without_extra_spaces() {
-        assert_eq!(normalize_tag("  Budżet   Obywatelski "), "budżet obywatelski");
+        assert_eq!(
+            normalize_tag("  Budżet   Obywatelski "),
+            "budżet obywatelski"
+        );
     }
 }

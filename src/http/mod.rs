@@ -207,11 +207,7 @@ pub fn path_id(field: &str, value: &str) -> Result<(), ApiError> {
 /// A query parameter that filters by a record's id: 400 unless it is a UUID.
 pub fn uuid_param(field: &str, value: &str) -> Result<(), ApiError> {
     if uuid::Uuid::try_parse(value).is_err() {
-        return Err(ApiError::invalid_parameter(
-            field,
-            "uuid",
-            "must be a UUID",
-        ));
+        return Err(ApiError::invalid_parameter(field, "uuid", "must be a UUID"));
     }
     Ok(())
 }

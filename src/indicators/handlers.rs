@@ -164,7 +164,10 @@ fn check_kind(
         errors.push(FieldError::new(
             "value",
             "computed",
-            format!("a `{}` indicator is computed; it takes no value", kind.as_str()),
+            format!(
+                "a `{}` indicator is computed; it takes no value",
+                kind.as_str()
+            ),
         ));
     }
     if !kind.counts_activities() && activity_type.is_some() {
@@ -452,8 +455,14 @@ pub async fn update_indicator(
                 check_if_match(&headers, &tag(&shown))?;
                 let kind = kind_of(&current);
                 check_kind(kind, b.value.flatten(), b.activity_type.flatten())?;
-                let name = b.name.as_deref().map_or(current.name.clone(), |n| n.trim().to_owned());
-                let unit = b.unit.as_deref().map_or(current.unit.clone(), |u| u.trim().to_owned());
+                let name = b
+                    .name
+                    .as_deref()
+                    .map_or(current.name.clone(), |n| n.trim().to_owned());
+                let unit = b
+                    .unit
+                    .as_deref()
+                    .map_or(current.unit.clone(), |u| u.trim().to_owned());
                 let target = b.target.unwrap_or(current.target);
                 let value = b.value.unwrap_or(current.manual_value);
                 let activity_type = match b.activity_type {

@@ -84,7 +84,9 @@ async fn an_activity_is_recorded_read_changed_listed_and_deleted() {
     assert_eq!(a["organizer_organization_id"], org.as_str());
     let etag = res.header("etag").unwrap().to_owned();
 
-    let got = app.get_as(&admin, &format!("/api/v1/activities/{id}")).await;
+    let got = app
+        .get_as(&admin, &format!("/api/v1/activities/{id}"))
+        .await;
     assert_eq!(got.json(), a);
     let stale = app
         .send_as(
@@ -120,14 +122,20 @@ async fn an_activity_is_recorded_read_changed_listed_and_deleted() {
         ("?held_from=2026-10-15", 0),
     ] {
         let page = app
-            .get_as(&admin, &format!("/api/v1/projects/{project}/activities{query}"))
+            .get_as(
+                &admin,
+                &format!("/api/v1/projects/{project}/activities{query}"),
+            )
             .await
             .json();
         assert_eq!(page["items"].as_array().unwrap().len(), n, "{query}");
     }
-    app.get_as(&admin, &format!("/api/v1/projects/{project}/activities?campaign_id=x"))
-        .await
-        .assert_problem(400, "invalid_parameter");
+    app.get_as(
+        &admin,
+        &format!("/api/v1/projects/{project}/activities?campaign_id=x"),
+    )
+    .await
+    .assert_problem(400, "invalid_parameter");
 
     let res = app
         .send_as(
@@ -167,7 +175,10 @@ async fn bad_activities_are_refused_naming_the_field_and_nothing_is_written() {
         (json!({"attendance": 1_000_001}), "attendance"),
         (json!({"outputs": ["not a url"]}), "outputs"),
         (json!({"outputs": ["ftp://example.org/x"]}), "outputs"),
-        (json!({"organizer_organization_id": "nope"}), "organizer_organization_id"),
+        (
+            json!({"organizer_organization_id": "nope"}),
+            "organizer_organization_id",
+        ),
         (
             json!({"organizer_organization_id": "019a1b2c-0000-7000-8000-000000000001"}),
             "organizer_organization_id",
@@ -278,7 +289,10 @@ async fn a_campaign_action_takes_place_within_the_dates_at_a_campaign_location()
             json!({"held_on": "2026-11-09", "place": "Oradea"}),
             vec![("place", "not_a_campaign_location")],
         ),
-        (json!({"held_on": "2026-11-09"}), vec![("place", "required")]),
+        (
+            json!({"held_on": "2026-11-09"}),
+            vec![("place", "required")],
+        ),
         (
             json!({"held_on": "2026-11-10", "place": "Dej"}),
             vec![("held_on", "outside_campaign")],
@@ -342,7 +356,10 @@ async fn campaign_rules_are_validated_and_changes_keep_recorded_actions_valid() 
         (json!({"locations": ["  "]}), "locations[0]"),
         (json!({"locations": []}), "locations"),
         (json!({"ends_on": "2026-10-31"}), "ends_on"),
-        (json!({"min_actions_per_location": 0}), "min_actions_per_location"),
+        (
+            json!({"min_actions_per_location": 0}),
+            "min_actions_per_location",
+        ),
         (json!({"name": ""}), "name"),
     ] {
         let mut body = ok.clone();
@@ -365,15 +382,25 @@ async fn campaign_rules_are_validated_and_changes_keep_recorded_actions_valid() 
     let campaign_uri = format!("/api/v1/campaigns/{id}");
 
     let p = app
-        .patch_json_as(&admin, &campaign_uri, json!({"locations": ["Kraków", "Gdańsk"]}))
+        .patch_json_as(
+            &admin,
+            &campaign_uri,
+            json!({"locations": ["Kraków", "Gdańsk"]}),
+        )
         .await
         .assert_problem(422, "validation_failed");
-    assert_eq!(fields(&p), [("locations".into(), "location_has_actions".into())]);
+    assert_eq!(
+        fields(&p),
+        [("locations".into(), "location_has_actions".into())]
+    );
     let p = app
         .patch_json_as(&admin, &campaign_uri, json!({"starts_on": "2026-11-06"}))
         .await
         .assert_problem(422, "validation_failed");
-    assert_eq!(fields(&p), [("starts_on".into(), "actions_outside_period".into())]);
+    assert_eq!(
+        fields(&p),
+        [("starts_on".into(), "actions_outside_period".into())]
+    );
 
     // Respelling a location keeps its actions and their place follows.
     let res = app
@@ -428,7 +455,12 @@ async fn a_partner_organisations_admin_records_its_own_activities_only_while_a_p
     assert_eq!(res.status, 201, "{}", res.text());
     let member = res.json()["id"].as_str().unwrap().to_owned();
     let user = app
-        .create_user("ngo-admin@example.org", "a long enough passphrase", vec![], None)
+        .create_user(
+            "ngo-admin@example.org",
+            "a long enough passphrase",
+            vec![],
+            None,
+        )
         .await;
     let token_for = |org: &str| {
         app.token(&user_actor(
@@ -441,9 +473,7 @@ async fn a_partner_organisations_admin_records_its_own_activities_only_while_a_p
     };
     let ngo_admin = token_for(&ngo);
     let uri = format!("/api/v1/projects/{project}/activities");
-    let body = |org: &str| {
-        json!({"type": "workshop", "title": "W", "held_on": "2026-06-01", "organizer_organization_id": org})
-    };
+    let body = |org: &str| json!({"type": "workshop", "title": "W", "held_on": "2026-06-01", "organizer_organization_id": org});
     let res = app.post_json_as(&ngo_admin, &uri, body(&ngo)).await;
     assert_eq!(res.status, 201, "{}", res.text());
     let activity = res.json()["id"].as_str().unwrap().to_owned();

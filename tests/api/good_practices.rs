@@ -56,7 +56,9 @@ async fn propose(app: &TestApp, token: &str, s: &Setup, body: Value) -> Value {
     for (k, v) in body.as_object().unwrap() {
         full[k] = v.clone();
     }
-    let res = app.post_json_as(token, "/api/v1/good-practices", full).await;
+    let res = app
+        .post_json_as(token, "/api/v1/good-practices", full)
+        .await;
     assert_eq!(res.status, 201, "{}", res.text());
     res.json()
 }
@@ -99,7 +101,11 @@ async fn a_proposal_is_seen_by_its_organisation_and_coordinators_until_accepted(
     let own_client = app.token(&client_actor(&s.org, &["good_practices:read"]));
     assert_eq!(app.get_as(&own_client, &uri).await.status, 200);
     assert_eq!(
-        titles(&app.get_as(&s.outsider, "/api/v1/good-practices").await.json()),
+        titles(
+            &app.get_as(&s.outsider, "/api/v1/good-practices")
+                .await
+                .json()
+        ),
         Vec::<String>::new()
     );
 
@@ -130,7 +136,11 @@ async fn a_proposal_is_seen_by_its_organisation_and_coordinators_until_accepted(
     assert_eq!(app.get_as(&s.outsider, &uri).await.status, 200);
     assert_eq!(app.get_as(&other_client, &uri).await.status, 200);
     assert_eq!(
-        titles(&app.get_as(&s.outsider, "/api/v1/good-practices").await.json()),
+        titles(
+            &app.get_as(&s.outsider, "/api/v1/good-practices")
+                .await
+                .json()
+        ),
         ["Wspólne konsultacje"]
     );
     let log = app
@@ -195,7 +205,11 @@ async fn a_review_is_final_and_a_rejection_needs_a_reason() {
         assert_eq!(p["allowed_transitions"], json!([]));
     }
     let p = app
-        .post_json_as(&s.coordinator, &format!("{a_uri}/reject"), json!({"reason": "late"}))
+        .post_json_as(
+            &s.coordinator,
+            &format!("{a_uri}/reject"),
+            json!({"reason": "late"}),
+        )
         .await
         .assert_problem(409, "invalid_transition");
     assert_eq!(p["current_state"], "accepted");
@@ -299,7 +313,10 @@ async fn search_ignores_case_and_polish_and_romanian_diacritics() {
     .await;
     for (query, expected) in [
         ("q=wspolpraca", vec!["Współpraca gminy z organizacjami"]),
-        ("q=WSP%C3%93%C5%81PRACA", vec!["Współpraca gminy z organizacjami"]),
+        (
+            "q=WSP%C3%93%C5%81PRACA",
+            vec!["Współpraca gminy z organizacjami"],
+        ),
         ("q=sociala", vec!["Incluziune socială"]),
         ("q=scoala%20de%20vara", vec!["Incluziune socială"]),
         ("q=budzet", vec!["Budżet obywatelski"]),
@@ -309,7 +326,10 @@ async fn search_ignores_case_and_polish_and_romanian_diacritics() {
         ("q=w_p", vec![]),
         ("tag=DOTACJE", vec!["Współpraca gminy z organizacjami"]),
         ("plane=3", vec!["Incluziune socială"]),
-        ("area=financial_cooperation", vec!["Współpraca gminy z organizacjami"]),
+        (
+            "area=financial_cooperation",
+            vec!["Współpraca gminy z organizacjami"],
+        ),
         ("status=accepted", vec![]),
         ("q=organizacjami&plane=1", vec![]),
     ] {

@@ -81,7 +81,13 @@ async fn the_report_shows_target_achieved_and_percent_for_each_indicator() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| (l["target"].clone(), l["achieved"].clone(), l["percent"].clone()))
+        .map(|l| {
+            (
+                l["target"].clone(),
+                l["achieved"].clone(),
+                l["percent"].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         lines,
@@ -161,14 +167,22 @@ async fn each_kind_takes_only_its_parameters() {
     .await;
     let id = computed["id"].as_str().unwrap();
     let p = app
-        .patch_json_as(&admin, &format!("/api/v1/indicators/{id}"), json!({"value": 4}))
+        .patch_json_as(
+            &admin,
+            &format!("/api/v1/indicators/{id}"),
+            json!({"value": 4}),
+        )
         .await
         .assert_problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "value");
     // The kind cannot change.
-    app.patch_json_as(&admin, &format!("/api/v1/indicators/{id}"), json!({"kind": "manual"}))
-        .await
-        .assert_problem(422, "validation_failed");
+    app.patch_json_as(
+        &admin,
+        &format!("/api/v1/indicators/{id}"),
+        json!({"kind": "manual"}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
     // Widening what it counts is allowed.
     let res = app
         .patch_json_as(
@@ -245,7 +259,10 @@ async fn a_manual_value_is_entered_with_if_match_and_a_computed_etag_follows_the
                 .insert_header(("if-none-match", tag.as_str())),
         )
         .await;
-    assert_eq!(fresh.status, 200, "a new activity changes the computed value");
+    assert_eq!(
+        fresh.status, 200,
+        "a new activity changes the computed value"
+    );
     assert_eq!(fresh.json()["achieved"], 1.0);
     assert_ne!(fresh.header("etag").unwrap(), tag);
 }

@@ -16,9 +16,11 @@ use crate::auth::Actor;
 use crate::auth::users::{GlobalRole, NewUser, insert_user};
 use crate::db::DbConn;
 use crate::db::schema::{
-    organization_members as om, organizations as org, partnership_members as pm,
-    partnerships as ps, people, project_coordinators as pc, projects as pr, responsibilities as rs,
-    territorial_units as tu, users,
+    activities as act, campaign_locations as cl, campaigns as cp, good_practice_tags as gt,
+    good_practices as gp, organization_members as om, organizations as org,
+    partnership_members as pm, partnerships as ps, people, project_coordinators as pc,
+    projects as pr, responsibilities as rs, result_indicators as ri, territorial_units as tu,
+    users,
 };
 use crate::error::ApiError;
 use crate::partnerships::rules::ResponsibilityCategory;
@@ -403,6 +405,7 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
             }
             created += 1;
         }
+        created += seed_project_records(conn, &caller, &project_ids, &org_ids)?;
 
         writeln!(
             report,
@@ -533,4 +536,238 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
     )
     .ok();
     Ok(report)
+}
+
+/// The 9 November campaign of seed 000 (five locations, at least two actions in
+/// each; two locations still short), the project's result indicators, and two
+/// entries of the good-practice compendium. Created once, with the campaign.
+fn seed_project_records(
+    conn: &mut DbConn,
+    caller: &Caller,
+    project_ids: &std::collections::HashMap<&str, String>,
+    org_ids: &std::collections::HashMap<&str, String>,
+) -> Result<usize, ApiError> {
+    let (Some(project), Some(model_project), Some(ngo), Some(probus)) = (
+        project_ids.get("INCL-RO"),
+        project_ids.get("MW-2014"),
+        org_ids.get("incluziune"),
+        org_ids.get("probus"),
+    ) else {
+        return Ok(0);
+    };
+    let name = "9 noiembrie – Ziua nediscriminării";
+    let exists: i64 = cp::table
+        .filter(cp::project_id.eq(project))
+        .filter(cp::name.eq(name))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(0);
+    }
+    let now = crate::db::now();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 9).unwrap_or_default();
+    let campaign = crate::db::new_id();
+    diesel::insert_into(cp::table)
+        .values((
+            cp::id.eq(&campaign),
+            cp::project_id.eq(project),
+            cp::name.eq(name),
+            cp::description.eq(
+                "Non-discrimination day: street actions, debates in schools and five short films.",
+            ),
+            cp::starts_on.eq(day),
+            cp::ends_on.eq(day),
+            cp::min_actions_per_location.eq(2),
+            cp::created_at.eq(now),
+            cp::updated_at.eq(now),
+            cp::version.eq(1),
+        ))
+        .execute(conn)?;
+    let locations = ["Cluj-Napoca", "Dej", "Turda", "Gherla", "Câmpia Turzii"];
+    for (position, location) in (0..).zip(locations) {
+        diesel::insert_into(cl::table)
+            .values((
+                cl::campaign_id.eq(&campaign),
+                cl::name_key.eq(crate::activities::rules::location_key(location)),
+                cl::name.eq(location),
+                cl::position.eq(position),
+            ))
+            .execute(conn)?;
+    }
+    audit::record(
+        conn,
+        caller,
+        Change::new("campaign", &campaign, "create")
+            .value("project_id", project)
+            .value("name", name)
+            .value("locations", locations),
+    )?;
+    let actions = [
+        (
+            "campaign_action",
+            "Flash mob în Piața Unirii",
+            Some("Cluj-Napoca"),
+            120,
+        ),
+        (
+            "public_debate",
+            "Dezbatere la Colegiul Național",
+            Some("Cluj-Napoca"),
+            60,
+        ),
+        ("campaign_action", "Marș pentru egalitate", Some("Dej"), 80),
+        ("film", "Proiecția filmului „Vecinii”", Some("Dej"), 45),
+        ("campaign_action", "Cort de informare", Some("Turda"), 35),
+        ("campaign_action", "Atelier în școală", Some("Gherla"), 25),
+    ];
+    for (kind, title, place, attendance) in actions {
+        let id = crate::db::new_id();
+        diesel::insert_into(act::table)
+            .values((
+                act::id.eq(&id),
+                act::project_id.eq(project),
+                act::campaign_id.eq(&campaign),
+                act::kind.eq(kind),
+                act::title.eq(title),
+                act::held_on.eq(day),
+                act::place.eq(place),
+                act::place_key.eq(place.map(crate::activities::rules::location_key)),
+                act::organizer_organization_id.eq(ngo),
+                act::attendance.eq(attendance),
+                act::outputs.eq("[]"),
+                act::created_at.eq(now),
+                act::updated_at.eq(now),
+                act::version.eq(1),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            caller,
+            Change::new("activity", &id, "create")
+                .value("campaign_id", &campaign)
+                .value("type", kind)
+                .value("title", title)
+                .value("place", place),
+        )?;
+    }
+    /// Name, unit, target, kind, manual value, activity type.
+    type DemoIndicator = (
+        &'static str,
+        &'static str,
+        f64,
+        &'static str,
+        Option<f64>,
+        Option<&'static str>,
+    );
+    let indicators: [DemoIndicator; 3] = [
+        (
+            "Campaign actions",
+            "actions",
+            10.0,
+            "activity_count",
+            None,
+            Some("campaign_action"),
+        ),
+        (
+            "People reached by the campaign",
+            "people",
+            500.0,
+            "activity_attendance",
+            None,
+            None,
+        ),
+        (
+            "Civil servants trained",
+            "people",
+            20.0,
+            "manual",
+            Some(12.0),
+            None,
+        ),
+    ];
+    for (name, unit, target, kind, value, activity_type) in indicators {
+        let id = crate::db::new_id();
+        diesel::insert_into(ri::table)
+            .values((
+                ri::id.eq(&id),
+                ri::project_id.eq(project),
+                ri::name.eq(name),
+                ri::unit.eq(unit),
+                ri::target.eq(target),
+                ri::kind.eq(kind),
+                ri::manual_value.eq(value),
+                ri::activity_type.eq(activity_type),
+                ri::created_at.eq(now),
+                ri::updated_at.eq(now),
+                ri::version.eq(1),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            caller,
+            Change::new("result_indicator", &id, "create")
+                .value("name", name)
+                .value("kind", kind),
+        )?;
+    }
+    let practices = [
+        (
+            model_project,
+            probus,
+            "Wspólne konsultacje programu współpracy",
+            "Gmina i organizacje pozarządowe wspólnie piszą roczny program współpracy: warsztaty diagnozy, otwarte spotkanie, raport z uwag.",
+            1,
+            Some("consulting_draft_acts"),
+            "accepted",
+            &["konsultacje", "program współpracy"][..],
+        ),
+        (
+            project,
+            ngo,
+            "Voluntari care aplică chestionare",
+            "Voluntarii asociației aplică chestionarele PALIS în cartiere, cu sprijinul primăriei.",
+            2,
+            Some("project_partnerships"),
+            "proposed",
+            &["voluntariat", "PALIS"][..],
+        ),
+    ];
+    for (project, org, title, description, plane, area, status, tags) in practices {
+        let id = crate::db::new_id();
+        let tags: Vec<String> = tags.iter().map(|t| t.to_lowercase()).collect();
+        diesel::insert_into(gp::table)
+            .values((
+                gp::id.eq(&id),
+                gp::project_id.eq(project),
+                gp::organization_id.eq(org),
+                gp::title.eq(title),
+                gp::description.eq(description),
+                gp::plane.eq(plane),
+                gp::area.eq(area),
+                gp::status.eq(status),
+                gp::reviewed_at.eq((status == "accepted").then_some(now)),
+                gp::search_text.eq(crate::good_practices::handlers::search_text(
+                    title,
+                    description,
+                    &tags,
+                )),
+                gp::created_at.eq(now),
+                gp::updated_at.eq(now),
+                gp::version.eq(1),
+            ))
+            .execute(conn)?;
+        for tag in &tags {
+            diesel::insert_into(gt::table)
+                .values((gt::good_practice_id.eq(&id), gt::tag.eq(tag)))
+                .execute(conn)?;
+        }
+        audit::record(
+            conn,
+            caller,
+            Change::new("good_practice", &id, "create")
+                .value("title", title)
+                .value("status", status),
+        )?;
+    }
+    Ok(1 + actions.len() + indicators.len() + practices.len())
 }

@@ -214,7 +214,7 @@ fn check_area(plane: i32, area: Option<Area>) -> Result<(), ApiError> {
     }
 }
 
-fn search_text(title: &str, description: &str, tags: &[String]) -> String {
+pub(crate) fn search_text(title: &str, description: &str, tags: &[String]) -> String {
     // Words joined by single spaces: deunicode drops line breaks, which would
     // glue the last word of a line to the first of the next.
     let text = format!("{title} {description} {}", tags.join(" "));

@@ -129,4 +129,35 @@ async fn the_demo_data_is_idempotent_and_its_accounts_work() {
         .await
         .json();
     assert_eq!(jst["items"][0]["teryt_code"], json!("RO-CJ"));
+
+    // The 9 November campaign of seed 000, short in three of five locations.
+    let projects = app
+        .get_as(&token, "/api/v1/projects?q=incluziune")
+        .await
+        .json();
+    let project = projects["items"][0]["id"].as_str().unwrap().to_owned();
+    let campaigns = app
+        .get_as(&token, &format!("/api/v1/projects/{project}/campaigns"))
+        .await
+        .json();
+    let campaign = campaigns["items"][0]["id"].as_str().unwrap().to_owned();
+    let report = app
+        .get_as(&token, &format!("/api/v1/campaigns/{campaign}/report"))
+        .await
+        .json();
+    assert_eq!(
+        report["short_locations"],
+        json!(["Turda", "Gherla", "Câmpia Turzii"])
+    );
+    let results = app
+        .get_as(&token, &format!("/api/v1/projects/{project}/report"))
+        .await
+        .json();
+    assert_eq!(results["indicators"][0]["achieved"], 4.0);
+    assert_eq!(results["indicators"][1]["achieved"], 365.0);
+    let found = app
+        .get_as(&token, "/api/v1/good-practices?q=wspolpracy&status=accepted")
+        .await
+        .json();
+    assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
 }

@@ -280,6 +280,7 @@ pub struct CreateCampaign {
     pub description: Option<String>,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
+    #[serde(deserialize_with = "crate::http::extract::integer")]
     #[validate(range(min = 1, max = 1000))]
     #[schema(minimum = 1, maximum = 1000)]
     pub min_actions_per_location: i32,
@@ -293,9 +294,12 @@ pub struct CreateCampaign {
 }
 
 fn validate_location_names(names: &[String]) -> Result<(), validator::ValidationError> {
-    if names.iter().any(|n| n.chars().count() > 200) {
+    if names
+        .iter()
+        .any(|n| n.trim().is_empty() || n.chars().count() > 200)
+    {
         return Err(validator::ValidationError::new("length")
-            .with_message("a location has at most 200 characters".into()));
+            .with_message("every location has 1 to 200 characters, not only blanks".into()));
     }
     Ok(())
 }
@@ -422,6 +426,7 @@ pub struct UpdateCampaign {
     pub description: Option<Option<String>>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
     #[validate(range(min = 1, max = 1000))]
     #[schema(minimum = 1, maximum = 1000)]
     pub min_actions_per_location: Option<i32>,

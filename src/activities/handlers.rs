@@ -385,6 +385,7 @@ pub struct CreateActivity {
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
     #[validate(range(min = 0, max = 1_000_000))]
     #[schema(minimum = 0, maximum = 1000000)]
     pub attendance: Option<i32>,
@@ -546,7 +547,7 @@ pub struct UpdateActivity {
     #[validate(length(max = 5000))]
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::nullable_integer")]
     #[validate(range(min = 0, max = 1_000_000))]
     #[schema(value_type = Option<i32>, minimum = 0, maximum = 1000000)]
     pub attendance: Option<Option<i32>>,

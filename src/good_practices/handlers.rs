@@ -180,6 +180,18 @@ fn respond(status: actix_web::http::StatusCode, g: GoodPractice) -> HttpResponse
         .json(g)
 }
 
+/// Every tag has 1 to 50 characters once trimmed (checked before anything is read).
+fn validate_tags(tags: &[String]) -> Result<(), validator::ValidationError> {
+    if tags.iter().any(|t| {
+        let n = normalize_tag(t).chars().count();
+        n == 0 || n > 50
+    }) {
+        return Err(validator::ValidationError::new("length")
+            .with_message("every tag has 1 to 50 characters".into()));
+    }
+    Ok(())
+}
+
 /// Distinct normalised tags; a blank or overlong one is refused by index.
 fn normalize_tags(tags: &[String]) -> Result<Vec<String>, ApiError> {
     let mut out: Vec<String> = Vec::new();
@@ -388,13 +400,14 @@ pub struct CreateGoodPractice {
     #[validate(length(min = 1, max = 20000))]
     #[schema(min_length = 1, max_length = 20000)]
     pub description: String,
+    #[serde(deserialize_with = "crate::http::extract::integer")]
     #[validate(range(min = 1, max = 3))]
     #[schema(minimum = 1, maximum = 3)]
     pub plane: i32,
     /// An area of that plane.
     pub area: Option<Area>,
     #[serde(default)]
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validate_tags"))]
     #[schema(max_items = 20, value_type = Vec<Tag>)]
     pub tags: Vec<String>,
 }
@@ -523,13 +536,14 @@ pub struct UpdateGoodPractice {
     #[validate(length(min = 1, max = 20000))]
     #[schema(min_length = 1, max_length = 20000)]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
     #[validate(range(min = 1, max = 3))]
     #[schema(minimum = 1, maximum = 3)]
     pub plane: Option<i32>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Area>)]
     pub area: Option<Option<Area>>,
-    #[validate(length(max = 20))]
+    #[validate(length(max = 20), custom(function = "validate_tags"))]
     #[schema(max_items = 20, value_type = Option<Vec<Tag>>)]
     pub tags: Option<Vec<String>>,
 }

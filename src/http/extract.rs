@@ -12,6 +12,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
@@ -143,6 +144,38 @@ fn name_the_field(path: &str, message: &str) -> (String, &'static str) {
     } else {
         (path.to_owned(), "invalid_type")
     }
+}
+
+/// An integer body field. JSON Schema counts `3.0` as an integer (and so do
+/// clients that write every number as a float); serde does not. Accepts both,
+/// and refuses fractions and values outside `i32`.
+pub fn integer<'de, D: serde::Deserializer<'de>>(de: D) -> Result<i32, D::Error> {
+    let n = serde_json::Number::deserialize(de)?;
+    let value = match n.as_i64() {
+        Some(i) => i32::try_from(i).ok(),
+        None => n
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= f64::from(i32::MIN) && *f <= f64::from(i32::MAX))
+            .map(|f| f as i32),
+    };
+    value.ok_or_else(|| {
+        serde::de::Error::custom(format!("invalid value: {n}, expected a 32-bit integer"))
+    })
+}
+
+/// [`integer`] for an optional field (`null` or absent is `None`).
+pub fn optional_integer<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<i32>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrapped(#[serde(deserialize_with = "integer")] i32);
+    Ok(Option::<Wrapped>::deserialize(de)?.map(|w| w.0))
+}
+
+/// [`integer`] for a field where `null` clears and absent leaves unchanged
+/// (with `#[serde(default)]`).
+pub fn nullable_integer<'de, D: serde::Deserializer<'de>>(
+    de: D,
+) -> Result<Option<Option<i32>>, D::Error> {
+    optional_integer(de).map(Some)
 }
 
 /// The path of the first string holding U+0000, if any.
@@ -361,6 +394,26 @@ mod tests {
         assert_eq!(err.field_errors()[0].code, "required");
         let err = parse_json::<Body>(br#"{"members": []}"#).unwrap_err();
         assert_eq!(err.field_errors()[0].field, "name");
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Counted {
+        #[serde(deserialize_with = "integer")]
+        n: i32,
+        #[serde(default, deserialize_with = "optional_integer")]
+        m: Option<i32>,
+    }
+
+    #[test]
+    fn an_integral_float_is_an_integer_and_a_fraction_is_not() {
+        let c = parse_json::<Counted>(br#"{"n": 3.0, "m": 2}"#).unwrap();
+        assert_eq!((c.n, c.m), (3, Some(2)));
+        let c = parse_json::<Counted>(br#"{"n": -7, "m": null}"#).unwrap();
+        assert_eq!((c.n, c.m), (-7, None));
+        for bad in [&br#"{"n": 3.5}"#[..], br#"{"n": 1e10}"#, br#"{"n": "3"}"#] {
+            let err = parse_json::<Counted>(bad).unwrap_err();
+            assert_eq!(err.field_errors()[0].field, "n");
+        }
     }
 
     #[test]

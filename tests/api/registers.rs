@@ -156,7 +156,10 @@ async fn the_demo_data_is_idempotent_and_its_accounts_work() {
     assert_eq!(results["indicators"][0]["achieved"], 4.0);
     assert_eq!(results["indicators"][1]["achieved"], 365.0);
     let found = app
-        .get_as(&token, "/api/v1/good-practices?q=wspolpracy&status=accepted")
+        .get_as(
+            &token,
+            "/api/v1/good-practices?q=wspolpracy&status=accepted",
+        )
         .await
         .json();
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");

@@ -272,7 +272,10 @@ pub async fn list_campaigns(
     "min_actions_per_location": 2, "locations": ["Cluj-Napoca", "Dej", "Turda", "Gherla", "Huedin"]
 }))]
 pub struct CreateCampaign {
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 300)]
     pub name: String,
     #[validate(length(max = 5000))]
@@ -294,14 +297,18 @@ pub struct CreateCampaign {
 }
 
 fn validate_location_names(names: &[String]) -> Result<(), validator::ValidationError> {
-    if names
+    match names
         .iter()
-        .any(|n| n.trim().is_empty() || n.chars().count() > 200)
+        .position(|n| n.trim().is_empty() || n.chars().count() > 200)
     {
-        return Err(validator::ValidationError::new("length")
-            .with_message("every location has 1 to 200 characters, not only blanks".into()));
+        Some(i) => Err(validator::ValidationError::new("length").with_message(
+            format!(
+                "every location has 1 to 200 characters, not only blanks; locations[{i}] does not"
+            )
+            .into(),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Creates a campaign of a project. Admins and the project's coordinators.
@@ -365,6 +372,7 @@ pub async fn create_campaign(
                     Change::new("campaign", &campaign, "create")
                         .value("project_id", &id)
                         .value("name", name)
+                        .value("description", &b.description)
                         .value("starts_on", b.starts_on)
                         .value("ends_on", b.ends_on)
                         .value("min_actions_per_location", b.min_actions_per_location)
@@ -417,7 +425,10 @@ pub async fn get_campaign(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCampaign {
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 300)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
@@ -506,7 +517,17 @@ pub async fn update_campaign(
                 }
                 let locations = match &b.locations {
                     Some(l) => {
-                        let new = normalize_locations(l)?;
+                        let new = match normalize_locations(l) {
+                            Ok(new) => new,
+                            Err(e) => {
+                                errors.extend(e.field_errors().iter().cloned());
+                                return Err(ApiError::validation(errors));
+                            }
+                        };
+                        let names: Vec<(String, String)> = cl::table
+                            .filter(cl::campaign_id.eq(&id))
+                            .select((cl::name_key, cl::name))
+                            .load(conn)?;
                         let used: Vec<Option<String>> = act::table
                             .filter(act::campaign_id.eq(&id))
                             .select(act::place_key)
@@ -514,10 +535,14 @@ pub async fn update_campaign(
                             .load(conn)?;
                         for key in used.into_iter().flatten() {
                             if !new.iter().any(|(k, _)| *k == key) {
+                                let name = names
+                                    .iter()
+                                    .find(|(k, _)| *k == key)
+                                    .map_or(key.as_str(), |(_, n)| n.as_str());
                                 errors.push(FieldError::new(
                                     "locations",
                                     "location_has_actions",
-                                    format!("a location with actions (`{key}`) cannot be removed; move or delete its actions first"),
+                                    format!("`{name}` has actions and cannot be removed; move or delete them first"),
                                 ));
                             }
                         }
@@ -560,15 +585,30 @@ pub async fn update_campaign(
                 }
                 if let Some(l) = &locations {
                     write_locations(conn, &id, l)?;
-                    // Actions keep the campaign's spelling of their location.
+                    // Actions keep the campaign's spelling of their location: a
+                    // respelt location changes them (a new version, logged).
+                    let now = crate::db::now();
                     for (key, name) in l {
-                        diesel::update(
-                            act::table
-                                .filter(act::campaign_id.eq(&id))
-                                .filter(act::place_key.eq(key)),
-                        )
-                        .set(act::place.eq(name))
-                        .execute(conn)?;
+                        let respelt: Vec<String> = act::table
+                            .filter(act::campaign_id.eq(&id))
+                            .filter(act::place_key.eq(key))
+                            .filter(act::place.ne(name))
+                            .select(act::id)
+                            .load(conn)?;
+                        for activity in respelt {
+                            diesel::update(act::table.find(&activity))
+                                .set((
+                                    act::place.eq(name),
+                                    act::updated_at.eq(now),
+                                    act::version.eq(act::version + 1),
+                                ))
+                                .execute(conn)?;
+                            audit::record(
+                                conn,
+                                &caller,
+                                Change::new("activity", &activity, "update").value("place", name),
+                            )?;
+                        }
                     }
                     change = change.value("locations", l.iter().map(|(_, n)| n).collect::<Vec<_>>());
                 }

@@ -16,10 +16,7 @@ use crate::AppState;
 use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::DbConn;
-use crate::db::schema::{
-    activities as act, campaign_locations as cl, campaigns as cp, partnership_members as pm,
-    partnerships as ps,
-};
+use crate::db::schema::{activities as act, campaign_locations as cl, campaigns as cp};
 use crate::error::{ApiError, FieldError, responses};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
@@ -148,20 +145,6 @@ pub(crate) fn project_exists(conn: &mut DbConn, id: &str) -> Result<(), ApiError
     Ok(())
 }
 
-/// Whether the organisation is a current member of a (not dissolved)
-/// partnership of the project.
-fn is_project_partner(conn: &mut DbConn, project: &str, org: &str) -> Result<bool, ApiError> {
-    let n: i64 = pm::table
-        .inner_join(ps::table)
-        .filter(ps::project_id.eq(project))
-        .filter(ps::status.ne("dissolved"))
-        .filter(pm::organization_id.eq(org))
-        .filter(pm::left_on.is_null())
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
-}
-
 fn authorize_record(
     conn: &mut DbConn,
     caller: &Caller,
@@ -169,7 +152,7 @@ fn authorize_record(
     organizer: Option<&str>,
 ) -> Result<(), ApiError> {
     let organizer_is_partner = match organizer {
-        Some(org) => is_project_partner(conn, project, org)?,
+        Some(org) => crate::partnerships::is_project_partner(conn, project, org)?,
         None => false,
     };
     authorize(
@@ -215,6 +198,11 @@ fn place_activity(
     let Some(campaign) = p.campaign else {
         return Ok((place.map(str::to_owned), place.map(location_key)));
     };
+    // Lock the campaign, so that a concurrent change of its dates or locations
+    // waits for this action (or this action for it).
+    diesel::update(cp::table.find(campaign))
+        .set(cp::version.eq(cp::version))
+        .execute(conn)?;
     let found: Option<(String, NaiveDate, NaiveDate)> = cp::table
         .find(campaign)
         .select((cp::project_id, cp::starts_on, cp::ends_on))
@@ -368,7 +356,10 @@ pub async fn list_activities(
 pub struct CreateActivity {
     #[serde(rename = "type")]
     pub kind: ActivityType,
-    #[validate(length(min = 1, max = 500))]
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 500)]
     pub title: String,
     pub held_on: NaiveDate,
@@ -477,6 +468,7 @@ pub async fn create_activity(
                         .value("held_on", b.held_on)
                         .value("place", &place)
                         .value("organizer_organization_id", &b.organizer_organization_id)
+                        .value("description", &b.description)
                         .value("attendance", b.attendance)
                         .value("outputs", &b.outputs),
                 )?;
@@ -527,7 +519,10 @@ pub async fn get_activity(
 pub struct UpdateActivity {
     #[serde(rename = "type")]
     pub kind: Option<ActivityType>,
-    #[validate(length(min = 1, max = 500))]
+    #[validate(
+        length(min = 1, max = 500),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 500)]
     pub title: Option<String>,
     pub held_on: Option<NaiveDate>,
@@ -751,7 +746,13 @@ pub async fn delete_activity(
                         .value("title", &current.title)
                         .value("held_on", current.held_on)
                         .value("place", &current.place)
-                        .value("attendance", current.attendance),
+                        .value(
+                            "organizer_organization_id",
+                            &current.organizer_organization_id,
+                        )
+                        .value("description", &current.description)
+                        .value("attendance", current.attendance)
+                        .value("outputs", &current.outputs),
                 )
             })
         })

@@ -76,10 +76,12 @@ pub enum Permission<'a> {
         organizer_is_partner: bool,
     },
     /// Propose a good practice of an organisation, or change it while proposed:
-    /// the project's coordinators and the organisation's admins and members.
+    /// the project's coordinators, and the organisation's admins and members
+    /// while it is a current partner in the project.
     ProposeGoodPractice {
         project_id: &'a str,
         organization_id: &'a str,
+        organization_is_partner: bool,
     },
     /// Accept or reject a proposed good practice: the project's coordinators.
     ReviewGoodPractice {
@@ -267,7 +269,8 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
         Permission::ProposeGoodPractice {
             project_id,
             organization_id,
-        } => coordinates(project_id) || belongs_to(organization_id),
+            organization_is_partner,
+        } => coordinates(project_id) || (organization_is_partner && belongs_to(organization_id)),
         Permission::ReviewGoodPractice { project_id } => coordinates(project_id),
         Permission::ArchiveOrganization
         | Permission::CreateProject

@@ -182,14 +182,14 @@ fn respond(status: actix_web::http::StatusCode, g: GoodPractice) -> HttpResponse
 
 /// Every tag has 1 to 50 characters once trimmed (checked before anything is read).
 fn validate_tags(tags: &[String]) -> Result<(), validator::ValidationError> {
-    if tags.iter().any(|t| {
+    match tags.iter().position(|t| {
         let n = normalize_tag(t).chars().count();
         n == 0 || n > 50
     }) {
-        return Err(validator::ValidationError::new("length")
-            .with_message("every tag has 1 to 50 characters".into()));
+        Some(i) => Err(validator::ValidationError::new("length")
+            .with_message(format!("every tag has 1 to 50 characters; tags[{i}] does not").into())),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Distinct normalised tags; a blank or overlong one is refused by index.
@@ -394,10 +394,16 @@ pub struct CreateGoodPractice {
     #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     #[schema(format = Uuid)]
     pub organization_id: String,
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 300)]
     pub title: String,
-    #[validate(length(min = 1, max = 20000))]
+    #[validate(
+        length(min = 1, max = 20000),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 20000)]
     pub description: String,
     #[serde(deserialize_with = "crate::http::extract::integer")]
@@ -412,8 +418,9 @@ pub struct CreateGoodPractice {
     pub tags: Vec<String>,
 }
 
-/// Proposes a good practice of an organisation. The project's coordinators and
-/// the organisation's admins and members.
+/// Proposes a good practice of an organisation. The project's coordinators (for
+/// any organisation), and the admins and members of an organisation that is a
+/// current partner in the project (for their own).
 #[utoipa::path(
     tag = "good_practices",
     security(("bearer" = []), ("oauth2" = [])),
@@ -443,11 +450,17 @@ pub async fn create_good_practice(
             crate::db::write_transaction(conn, |conn| {
                 crate::projects::ensure_exists(conn, &b.project_id, "project_id")?;
                 crate::organizations::ensure_exists(conn, &b.organization_id, "organization_id")?;
+                let organization_is_partner = crate::partnerships::is_project_partner(
+                    conn,
+                    &b.project_id,
+                    &b.organization_id,
+                )?;
                 authorize(
                     &caller.actor,
                     Permission::ProposeGoodPractice {
                         project_id: &b.project_id,
                         organization_id: &b.organization_id,
+                        organization_is_partner,
                     },
                 )?;
                 check_area(b.plane, b.area)?;
@@ -530,10 +543,16 @@ pub async fn get_good_practice(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGoodPractice {
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
-    #[validate(length(min = 1, max = 20000))]
+    #[validate(
+        length(min = 1, max = 20000),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 20000)]
     pub description: Option<String>,
     #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
@@ -598,11 +617,17 @@ pub async fn update_good_practice(
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
                 let current = lock_for_write(conn, &caller, &id)?;
+                let organization_is_partner = crate::partnerships::is_project_partner(
+                    conn,
+                    &current.project_id,
+                    &current.organization_id,
+                )?;
                 authorize(
                     &caller.actor,
                     Permission::ProposeGoodPractice {
                         project_id: &current.project_id,
                         organization_id: &current.organization_id,
+                        organization_is_partner,
                     },
                 )?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;

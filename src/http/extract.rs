@@ -146,6 +146,16 @@ fn name_the_field(path: &str, message: &str) -> (String, &'static str) {
     }
 }
 
+/// A text field that must say something: not empty, not only blanks.
+pub fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
+    if value.trim().is_empty() {
+        return Err(
+            validator::ValidationError::new("blank").with_message("must not be blank".into())
+        );
+    }
+    Ok(())
+}
+
 /// An integer body field. JSON Schema counts `3.0` as an integer (and so do
 /// clients that write every number as a float); serde does not. Accepts both,
 /// and refuses fractions and values outside `i32`.

@@ -19,7 +19,7 @@ use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::DbConn;
 use crate::db::schema::{activities as act, projects as pr, result_indicators as ri};
 use crate::error::{ApiError, FieldError, responses};
-use crate::http::conditional::{check_if_match, json_with_etag};
+use crate::http::conditional::{check_if_match_version, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::path_id;
@@ -71,7 +71,7 @@ pub struct Indicator {
     #[schema(minimum = 0, maximum = 9007199254740991_f64)]
     pub achieved: Option<f64>,
     /// `achieved` as a percentage of `target`, to one decimal.
-    #[schema(minimum = 0, maximum = 9007199254740991_f64)]
+    #[schema(minimum = 0)]
     pub percent: Option<f64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -249,10 +249,16 @@ pub async fn list_indicators(
     "name": "Civil servants trained", "unit": "people", "target": 20, "kind": "manual", "value": 0
 }))]
 pub struct CreateIndicator {
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 300)]
     pub name: String,
-    #[validate(length(min = 1, max = 50))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 50)]
     pub unit: String,
     #[validate(range(min = 0.0, max = 1e12))]
@@ -383,10 +389,16 @@ pub async fn get_indicator(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateIndicator {
-    #[validate(length(min = 1, max = 300))]
+    #[validate(
+        length(min = 1, max = 300),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 300)]
     pub name: Option<String>,
-    #[validate(length(min = 1, max = 50))]
+    #[validate(
+        length(min = 1, max = 50),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 50)]
     pub unit: Option<String>,
     #[validate(range(min = 0.0, max = 1e12))]
@@ -452,7 +464,8 @@ pub async fn update_indicator(
                     },
                 )?;
                 let shown = present(conn, current.clone())?;
-                check_if_match(&headers, &tag(&shown))?;
+                // A new activity changes a computed value, not the indicator.
+                check_if_match_version(&headers, &current.id, current.version, &tag(&shown))?;
                 let kind = kind_of(&current);
                 check_kind(kind, b.value.flatten(), b.activity_type.flatten())?;
                 let name = b
@@ -519,7 +532,7 @@ pub struct ReportLine {
     pub target: f64,
     #[schema(minimum = 0, maximum = 9007199254740991_f64)]
     pub achieved: Option<f64>,
-    #[schema(minimum = 0, maximum = 9007199254740991_f64)]
+    #[schema(minimum = 0)]
     pub percent: Option<f64>,
 }
 

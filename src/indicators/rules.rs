@@ -50,7 +50,7 @@ pub fn percent(target: f64, achieved: Option<f64>) -> Option<f64> {
     if target <= 0.0 {
         return None;
     }
-    Some((achieved / target * 1000.0).round() / 10.0)
+    Some((achieved / target * 1000.0).round() / 10.0).filter(|p| p.is_finite())
 }
 
 #[cfg(test)]
@@ -72,5 +72,10 @@ mod tests {
         assert_eq!(percent(80.0, Some(100.0)), Some(125.0));
         assert_eq!(percent(0.0, Some(5.0)), None);
         assert_eq!(percent(10.0, None), None);
+        assert_eq!(
+            percent(1e-300, Some(1e12)),
+            None,
+            "not a number JSON can carry"
+        );
     }
 }

@@ -8,6 +8,26 @@ pub mod handlers;
 pub mod responsibilities;
 pub mod rules;
 
+/// Whether the organisation is a current member of a (not dissolved)
+/// partnership of the project.
+pub fn is_project_partner(
+    conn: &mut crate::db::DbConn,
+    project: &str,
+    organization: &str,
+) -> Result<bool, crate::error::ApiError> {
+    use crate::db::schema::{partnership_members as pm, partnerships as ps};
+    use diesel::prelude::*;
+    let n: i64 = pm::table
+        .inner_join(ps::table)
+        .filter(ps::project_id.eq(project))
+        .filter(ps::status.ne("dissolved"))
+        .filter(pm::organization_id.eq(organization))
+        .filter(pm::left_on.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_partnerships)
         .service(handlers::create_partnership)

@@ -170,6 +170,7 @@ async fn bad_activities_are_refused_naming_the_field_and_nothing_is_written() {
     for (patch, field) in [
         (json!({"type": "party"}), "type"),
         (json!({"title": ""}), "title"),
+        (json!({"title": " \t "}), "title"),
         (json!({"held_on": "2026-13-01"}), "held_on"),
         (json!({"attendance": -1}), "attendance"),
         (json!({"attendance": 1_000_001}), "attendance"),
@@ -353,7 +354,7 @@ async fn campaign_rules_are_validated_and_changes_keep_recorded_actions_valid() 
                     "min_actions_per_location": 2, "locations": ["Łódź", "Kraków"]});
     for (patch, field) in [
         (json!({"locations": ["Łódź", "LODZ"]}), "locations[1]"),
-        (json!({"locations": ["  "]}), "locations[0]"),
+        (json!({"locations": ["  "]}), "locations"),
         (json!({"locations": []}), "locations"),
         (json!({"ends_on": "2026-10-31"}), "ends_on"),
         (
@@ -422,6 +423,10 @@ async fn campaign_rules_are_validated_and_changes_keep_recorded_actions_valid() 
         .await
         .json();
     assert_eq!(listed["items"][0]["place"], "ŁÓDŹ");
+    assert_eq!(
+        listed["items"][0]["version"], 2,
+        "a respelt place is a new version"
+    );
     let campaigns = app.get_as(&admin, &uri).await.json();
     assert_eq!(campaigns["items"][0]["locations"][0], "ŁÓDŹ");
 }

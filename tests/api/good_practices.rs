@@ -29,6 +29,9 @@ async fn setup(app: &TestApp) -> Setup {
         .create_user("gp@example.org", "a long enough passphrase", vec![], None)
         .await;
     let token = |roles: Vec<Role>| app.token(&user_actor(&user, None, roles));
+    // The organisation is a partner in the project; the other one is not.
+    let partnership = partner_in(app, &project, &org, None).await;
+    assert!(!partnership.is_empty());
     Setup {
         coordinator: token(vec![Role::Coordinator {
             project_id: project.clone(),
@@ -48,6 +51,34 @@ async fn setup(app: &TestApp) -> Setup {
         org,
         other_org,
     }
+}
+
+/// Makes `org` a member of a partnership of `project` (a new one unless given).
+async fn partner_in(app: &TestApp, project: &str, org: &str, partnership: Option<&str>) -> String {
+    let admin = app.admin_token();
+    let partnership = match partnership {
+        Some(p) => p.to_owned(),
+        None => {
+            let res = app
+                .post_json_as(
+                    &admin,
+                    "/api/v1/partnerships",
+                    json!({"name": "Partnerstwo", "project_id": project}),
+                )
+                .await;
+            assert_eq!(res.status, 201, "{}", res.text());
+            res.json()["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{partnership}/members"),
+            json!({"organization_id": org, "role": "partner"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    partnership
 }
 
 async fn propose(app: &TestApp, token: &str, s: &Setup, body: Value) -> Value {
@@ -229,8 +260,9 @@ async fn proposals_are_validated_and_only_the_organisation_or_coordinators_propo
         (json!({"plane": 4}), "plane"),
         (json!({"plane": 2, "area": "consulting_draft_acts"}), "area"),
         (json!({"area": "everything"}), "area"),
-        (json!({"tags": ["  "]}), "tags[0]"),
+        (json!({"tags": ["  "]}), "tags"),
         (json!({"title": ""}), "title"),
+        (json!({"title": "  "}), "title"),
         (json!({"description": ""}), "description"),
         (
             json!({"project_id": "019a1b2c-0000-7000-8000-000000000001"}),
@@ -251,12 +283,17 @@ async fn proposals_are_validated_and_only_the_organisation_or_coordinators_propo
             .assert_problem(422, "validation_failed");
         assert_eq!(p["errors"][0]["field"], field, "{patch}: {p}");
     }
-    // Another organisation's admin cannot propose in this organisation's name.
+    // Another organisation's admin cannot propose in this organisation's name,
+    // nor in its own while it is not a partner in the project.
     app.post_json_as(&s.outsider, "/api/v1/good-practices", base.clone())
         .await
         .assert_problem(403, "forbidden");
     let mut theirs = base.clone();
     theirs["organization_id"] = json!(s.other_org);
+    app.post_json_as(&s.outsider, "/api/v1/good-practices", theirs.clone())
+        .await
+        .assert_problem(403, "forbidden");
+    partner_in(&app, &s.project, &s.other_org, None).await;
     let res = app
         .post_json_as(&s.outsider, "/api/v1/good-practices", theirs)
         .await;

@@ -175,6 +175,23 @@ async fn each_kind_takes_only_its_parameters() {
         .await
         .assert_problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "value");
+    // A tag read before the data changed still names this version.
+    let before = app
+        .get_as(&admin, &format!("/api/v1/indicators/{id}"))
+        .await;
+    let tag = before.header("etag").unwrap().to_owned();
+    activity(&app, &project, "film", None).await;
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::patch()
+                .uri(&format!("/api/v1/indicators/{id}"))
+                .insert_header(("if-match", tag.as_str()))
+                .set_json(json!({"name": "Short films"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["achieved"], 1.0);
     // The kind cannot change.
     app.patch_json_as(
         &admin,

@@ -397,6 +397,59 @@ mod tests {
     }
 
     #[test]
+    fn a_partner_proposes_its_own_good_practices_and_coordinators_review() {
+        let member = user(vec![Role::OrgMember {
+            organization_id: "A".into(),
+        }]);
+        let propose = |partner| Permission::ProposeGoodPractice {
+            project_id: "P",
+            organization_id: "A",
+            organization_is_partner: partner,
+        };
+        assert!(allows(&member, propose(true)));
+        assert!(!allows(&member, propose(false)), "not a partner in P");
+        let coordinator = user(vec![Role::Coordinator {
+            project_id: "P".into(),
+        }]);
+        assert!(allows(&coordinator, propose(false)));
+        let review = Permission::ReviewGoodPractice { project_id: "P" };
+        assert!(allows(&coordinator, review));
+        assert!(!allows(&member, review));
+        assert!(!allows(
+            &user(vec![Role::Coordinator {
+                project_id: "Q".into()
+            }]),
+            review
+        ));
+    }
+
+    #[test]
+    fn proposals_are_visible_to_their_organisation_and_coordinators_only() {
+        let v = good_practice_visibility(&user(vec![
+            Role::OrgMember {
+                organization_id: "A".into(),
+            },
+            Role::Coordinator {
+                project_id: "P".into(),
+            },
+        ]));
+        assert!(v.sees("Q", "A", false), "its organisation's");
+        assert!(v.sees("P", "B", false), "its project's");
+        assert!(!v.sees("Q", "B", false));
+        assert!(v.sees("Q", "B", true), "accepted ones are for everyone");
+        assert_eq!(
+            good_practice_visibility(&user(vec![Role::Admin])),
+            GoodPracticeVisibility::All
+        );
+        let client = Actor::Client(ClientActor {
+            id: "c".into(),
+            organization_id: "B".into(),
+            scopes: vec![],
+        });
+        assert!(good_practice_visibility(&client).sees("Q", "B", false));
+    }
+
+    #[test]
     fn personal_data_is_for_the_person_their_org_admins_and_admins() {
         let orgs = vec!["A".to_string()];
         let perm = Permission::ReadPersonalData {

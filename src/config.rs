@@ -39,6 +39,8 @@ pub struct Config {
     pub access_token_ttl: Duration,
     /// `COOPERA_REFRESH_TOKEN_TTL_DAYS`: refresh token lifetime (default 30).
     pub refresh_token_ttl: Duration,
+    /// `COOPERA_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
 }
 
 /// Cross-origin policy.
@@ -135,7 +137,16 @@ impl Config {
             parse_number(&get, "COOPERA_REFRESH_TOKEN_TTL_DAYS", 30, 1, 365)? * 86_400,
         );
 
+        let trusted_proxies = crate::http::client_addr::TrustedProxies::parse(
+            &get("COOPERA_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|message| ConfigError {
+            variable: "COOPERA_TRUSTED_PROXIES",
+            message,
+        })?;
+
         Ok(Self {
+            trusted_proxies,
             jwt_secret,
             access_token_ttl,
             refresh_token_ttl,

@@ -175,6 +175,19 @@ const ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
+/// The accounts in the database other than the demo accounts, by email (at
+/// most `limit`). The demo accounts have published passwords, so `seed-demo`
+/// refuses a database where anyone else has an account unless told otherwise.
+pub fn other_accounts(conn: &mut DbConn, limit: i64) -> Result<Vec<String>, ApiError> {
+    let demo: Vec<&str> = ACCOUNTS.iter().map(|a| a.email).collect();
+    Ok(users::table
+        .filter(users::email.ne_all(demo))
+        .select(users::email)
+        .order(users::email.asc())
+        .limit(limit)
+        .load(conn)?)
+}
+
 /// Loads the demo data; returns a report to print.
 pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
     let caller = Caller {
@@ -409,7 +422,7 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
 
         writeln!(
             report,
-            "Demo accounts (for trying the API; never use them in production):"
+            "Demo accounts, with passwords published in the documentation (for trying the API; never load them into a database in use):"
         )
         .ok();
         for (account, hash) in ACCOUNTS.iter().zip(hashes) {

@@ -39,6 +39,8 @@ pub struct AppState {
     pub tokens: std::sync::Arc<auth::jwt::TokenKeys>,
     pub body_limit: usize,
     pub cors: CorsOrigins,
+    /// Whose `X-Forwarded-For` names the client (see [`http::client_addr`]).
+    pub trusted_proxies: http::client_addr::TrustedProxies,
 }
 
 /// Registers every documented route. Used by [`build_app`] and [`openapi_document`],
@@ -127,6 +129,7 @@ pub fn build_app(
         .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
         .wrap(ErrorHandlers::new().default_handler(http::problem_for_plain_errors))
         .wrap(from_fn(http::head_as_get))
+        .wrap(from_fn(http::security_headers::middleware))
         .wrap(from_fn(http::request_id::middleware))
 }
 

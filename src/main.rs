@@ -18,7 +18,7 @@ use tracing_subscriber::EnvFilter;
 Configuration comes from the environment (and a .env file): DATABASE_URL, COOPERA_LISTEN, \
 COOPERA_DB_POOL_SIZE, COOPERA_DB_TIMEOUT_SECS, COOPERA_BODY_LIMIT, COOPERA_CORS_ORIGINS, \
 COOPERA_WORKERS, COOPERA_JWT_SECRET, COOPERA_ACCESS_TOKEN_TTL_SECS, \
-COOPERA_REFRESH_TOKEN_TTL_DAYS, RUST_LOG. See README.md."
+COOPERA_REFRESH_TOKEN_TTL_DAYS, COOPERA_TRUSTED_PROXIES, RUST_LOG. See README.md."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,8 +38,14 @@ enum Command {
         #[command(subcommand)]
         register: Register,
     },
-    /// Load the demonstration data (idempotent) and print the demo accounts.
-    SeedDemo,
+    /// Load the demonstration data (idempotent) and print the demo accounts. The
+    /// demo accounts have published passwords: a database that already has
+    /// other accounts is refused unless --allow-existing-accounts is given.
+    SeedDemo {
+        /// Load the demo accounts even though the database has other accounts.
+        #[arg(long)]
+        allow_existing_accounts: bool,
+    },
     /// Create an administrator. The password is read from COOPERA_ADMIN_PASSWORD
     /// or, if that is unset, from the first line of standard input.
     CreateAdmin {
@@ -97,7 +103,9 @@ fn main() -> ExitCode {
         Command::Import {
             register: Register::Terc { file },
         } => import_terc(&config, &file),
-        Command::SeedDemo => seed_demo(&config),
+        Command::SeedDemo {
+            allow_existing_accounts,
+        } => seed_demo(&config, allow_existing_accounts),
         _ => serve(config),
     };
     match result {
@@ -204,12 +212,27 @@ fn import_terc(config: &Config, file: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-fn seed_demo(config: &Config) -> Result<(), String> {
+fn seed_demo(config: &Config, allow_existing_accounts: bool) -> Result<(), String> {
     let db = migrate(config)?;
     let mut conn = db
         .pool()
         .get()
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let others = coopera::demo::other_accounts(&mut conn, 3).map_err(|e| e.to_string())?;
+    if !others.is_empty() {
+        if !allow_existing_accounts {
+            return Err(format!(
+                "the database already has user accounts ({}{}); the demo accounts have published \
+                 passwords, so seed-demo leaves it alone. Point DATABASE_URL at a fresh database, \
+                 or run `coopera seed-demo --allow-existing-accounts` to add them anyway",
+                others.join(", "),
+                if others.len() == 3 { ", …" } else { "" }
+            ));
+        }
+        println!(
+            "Warning: this database has other user accounts; adding demo accounts with published passwords to it."
+        );
+    }
     let report = coopera::demo::seed(&mut conn).map_err(|e| e.to_string())?;
     print!("{report}");
     Ok(())
@@ -228,6 +251,7 @@ fn serve(config: Config) -> Result<(), String> {
         db,
         body_limit: config.body_limit,
         cors: config.cors.clone(),
+        trusted_proxies: config.trusted_proxies.clone(),
     };
     let listen = config.listen;
     actix_web::rt::System::new().block_on(async move {

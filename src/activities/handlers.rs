@@ -168,9 +168,7 @@ fn authorize_record(
 /// Each output must be an http(s) URL.
 pub fn validate_outputs(outputs: &[String]) -> Result<(), validator::ValidationError> {
     for url in outputs {
-        let ok = url.chars().count() <= 2000
-            && (url.starts_with("https://") || url.starts_with("http://"))
-            && validator::ValidateUrl::validate_url(url);
+        let ok = url.chars().count() <= 2000 && crate::http::extract::is_http_url(url);
         if !ok {
             return Err(validator::ValidationError::new("invalid_url").with_message(
                 "every output must be an http(s) URL of at most 2000 characters".into(),

@@ -61,6 +61,8 @@ impl TokenKeys {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        // `nbf`, when a token carries it, must have passed (within the leeway).
+        validation.validate_nbf = true;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -117,6 +119,12 @@ impl TokenKeys {
                 unauthorized("The access token is invalid or has expired.")
             })?;
         let c = data.claims;
+        // The library does not look at `iat`: a token issued in the future was
+        // not issued by us (or our clock was wrong when it was).
+        if c.iat > chrono::Utc::now().timestamp() + LEEWAY_SECS as i64 {
+            tracing::debug!(iat = c.iat, "access token issued in the future refused");
+            return Err(unauthorized("The access token is invalid or has expired."));
+        }
         match c.kind.as_str() {
             "user" => Ok(Actor::User(UserActor {
                 id: c.sub,
@@ -153,6 +161,8 @@ pub fn load_secret(configured: Option<&str>, data_dir: &Path) -> Result<Vec<u8>,
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let existing = existing.trim();
         if existing.len() >= MIN_SECRET_LEN {
+            crate::db::private_files::ensure_file(&path)
+                .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
             tracing::warn!(
                 path = %path.display(),
                 "COOPERA_JWT_SECRET is not set; using the secret kept in the data folder"
@@ -160,7 +170,7 @@ pub fn load_secret(configured: Option<&str>, data_dir: &Path) -> Result<Vec<u8>,
             return Ok(existing.as_bytes().to_vec());
         }
     }
-    std::fs::create_dir_all(data_dir)
+    crate::db::private_files::create_dir(data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let secret = super::secrets::generate("");
     write_private(&path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -207,6 +217,12 @@ mod tests {
                 .unwrap()
                 .permissions()
                 .mode();
+            assert_eq!(mode & 0o777, 0o600);
+            // A secret file someone loosened is tightened when it is read.
+            let path = dir.path().join("jwt-secret");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            assert_eq!(load_secret(None, dir.path()).unwrap(), first);
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         let configured = load_secret(Some("x".repeat(40).as_str()), dir.path()).unwrap();

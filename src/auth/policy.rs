@@ -35,14 +35,28 @@ pub enum Permission<'a> {
         organization_id: &'a str,
     },
     CreatePerson,
-    /// Change a person, or read their personal fields.
+    /// Change a person's record. `organizations` are the person's *active*
+    /// memberships. A person with a user account owns their record: only they
+    /// and platform administrators change it. A contact without an account is
+    /// also kept by the org admins (and their organisation's API clients) of
+    /// the organisations the person is an active member of.
     UpdatePerson {
         person_id: &'a str,
         organizations: &'a [String],
+        has_account: bool,
     },
+    /// Read a person's personal fields (email, phone): the person, platform
+    /// administrators, and the org admins (or API clients with `people:read`)
+    /// of the organisations the person is an *active* member of. An invitation
+    /// opens nothing until the person accepts it.
     ReadPersonalData {
         person_id: &'a str,
         organizations: &'a [String],
+    },
+    /// Accept an invitation to an organisation, decline it, or leave: the
+    /// person themself (and platform administrators).
+    AnswerMembership {
+        person_id: &'a str,
     },
     CreateProject,
     UpdateProject {
@@ -151,6 +165,19 @@ impl GoodPracticeVisibility {
     }
 }
 
+/// Whether a membership `actor` creates for `person_id` is in force at once.
+/// Otherwise it is an invitation the person must accept: an organisation's
+/// admin cannot enrol an existing person, and so gain sight of their personal
+/// data, without the person's consent.
+pub fn joins_without_consent(actor: &Actor, person_id: &str) -> bool {
+    match actor {
+        Actor::User(u) => {
+            u.roles.contains(&Role::Admin) || u.person_id.as_deref() == Some(person_id)
+        }
+        Actor::Client(_) | Actor::Anonymous => false,
+    }
+}
+
 /// Allowed, or the 401/403 to answer.
 pub fn authorize(actor: &Actor, permission: Permission<'_>) -> Result<(), ApiError> {
     let allowed = match actor {
@@ -233,11 +260,13 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
         Permission::UpdatePerson {
             person_id,
             organizations,
-        }
-        | Permission::ReadPersonalData {
+            has_account,
+        } => is_self(person_id) || (!has_account && organizations.iter().any(|o| org_admin_of(o))),
+        Permission::ReadPersonalData {
             person_id,
             organizations,
         } => is_self(person_id) || organizations.iter().any(|o| org_admin_of(o)),
+        Permission::AnswerMembership { person_id } => is_self(person_id),
         Permission::UpdateProject { project_id } => coordinates(project_id),
         Permission::CreatePartnership { project_id } => match project_id {
             Some(p) => coordinates(p),
@@ -290,15 +319,18 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
             scope("organizations:write") && own(organization_id)
         }
         Permission::CreatePerson => scope("people:write"),
-        Permission::UpdatePerson { organizations, .. } => {
-            scope("people:write") && organizations.iter().any(|o| own(o))
-        }
+        Permission::UpdatePerson {
+            organizations,
+            has_account,
+            ..
+        } => scope("people:write") && !has_account && organizations.iter().any(|o| own(o)),
         Permission::ReadPersonalData { organizations, .. } => {
             scope("people:read") && organizations.iter().any(|o| own(o))
         }
         Permission::CreateOrganization
         | Permission::ArchiveOrganization
         | Permission::ManageOrganizationMembers { .. }
+        | Permission::AnswerMembership { .. }
         | Permission::CreateProject
         | Permission::UpdateProject { .. }
         | Permission::ManageProjectCoordinators
@@ -466,5 +498,65 @@ mod tests {
         });
         assert!(!allows(&other, perm));
         assert!(allows(&user(vec![Role::Admin]), perm));
+    }
+
+    #[test]
+    fn a_person_with_an_account_owns_their_record() {
+        let orgs = vec!["A".to_string()];
+        let update = |has_account| Permission::UpdatePerson {
+            person_id: "q",
+            organizations: &orgs,
+            has_account,
+        };
+        let org_admin = user(vec![Role::OrgAdmin {
+            organization_id: "A".into(),
+        }]);
+        assert!(
+            allows(&org_admin, update(false)),
+            "a contact of their organisation"
+        );
+        assert!(!allows(&org_admin, update(true)), "someone with an account");
+        let client = Actor::Client(ClientActor {
+            id: "c".into(),
+            organization_id: "A".into(),
+            scopes: vec!["people:write".into()],
+        });
+        assert!(allows(&client, update(false)));
+        assert!(!allows(&client, update(true)));
+        let themself = Actor::User(UserActor {
+            id: "u".into(),
+            person_id: Some("q".into()),
+            roles: vec![],
+        });
+        assert!(allows(&themself, update(true)));
+        assert!(allows(&user(vec![Role::Admin]), update(true)));
+        // An organisation the person is not (yet) an active member of: nothing.
+        let none: Vec<String> = vec![];
+        assert!(!allows(
+            &org_admin,
+            Permission::UpdatePerson {
+                person_id: "q",
+                organizations: &none,
+                has_account: false,
+            }
+        ));
+    }
+
+    #[test]
+    fn only_the_person_or_an_admin_answers_an_invitation() {
+        let answer = Permission::AnswerMembership { person_id: "p" };
+        assert!(allows(&user(vec![]), answer), "the person (p) themself");
+        assert!(allows(&user(vec![Role::Admin]), answer));
+        let org_admin = Actor::User(UserActor {
+            id: "v".into(),
+            person_id: Some("q".into()),
+            roles: vec![Role::OrgAdmin {
+                organization_id: "A".into(),
+            }],
+        });
+        assert!(!allows(&org_admin, answer));
+        assert!(!joins_without_consent(&org_admin, "p"));
+        assert!(joins_without_consent(&org_admin, "q"), "adding themself");
+        assert!(joins_without_consent(&user(vec![Role::Admin]), "p"));
     }
 }

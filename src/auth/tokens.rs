@@ -82,6 +82,19 @@ fn invalid_request(field: &str, message: &str) -> ApiError {
     .oauth("invalid_request")
 }
 
+fn too_long(field: &str, max: usize) -> ApiError {
+    ApiError::new(
+        ProblemCode::InvalidParameter,
+        format!("The token request has an invalid `{field}`."),
+    )
+    .with_errors(vec![FieldError::new(
+        field,
+        "length",
+        format!("must be at most {max} characters"),
+    )])
+    .oauth("invalid_request")
+}
+
 fn invalid_grant(detail: &'static str) -> ApiError {
     ApiError::new(ProblemCode::InvalidGrant, detail).oauth("invalid_grant")
 }
@@ -139,6 +152,11 @@ pub async fn issue_token(
     }
 }
 
+/// The longest username and password the token endpoint reads (as documented);
+/// longer ones are refused before anything is stored or hashed.
+const MAX_USERNAME_LEN: usize = 254;
+const MAX_PASSWORD_LEN: usize = 1000;
+
 async fn password_grant(
     state: &AppState,
     req: &HttpRequest,
@@ -150,49 +168,59 @@ async fn password_grant(
         .map(normalize_email)
         .filter(|e| !e.is_empty())
         .ok_or_else(|| invalid_request("username", "is required for the password grant"))?;
+    if email.chars().count() > MAX_USERNAME_LEN {
+        return Err(too_long("username", MAX_USERNAME_LEN));
+    }
     let password = form
         .password
         .filter(|p| !p.is_empty())
         .ok_or_else(|| invalid_request("password", "is required for the password grant"))?;
-    let address = req
-        .peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    if password.chars().count() > MAX_PASSWORD_LEN {
+        return Err(too_long("password", MAX_PASSWORD_LEN));
+    }
+    let address = crate::http::client_addr::client_bucket(req, &state.trusted_proxies);
     let account_key = throttle::account_key(&email);
+    let pair_key = throttle::pair_key(&email, &address);
     let address_key = throttle::address_key(&address);
 
     // Count the attempt before checking the password, so that parallel guesses
     // are limited as sequential ones are; a success is forgiven below.
-    let keys = vec![account_key.clone(), address_key.clone()];
+    let keys = vec![pair_key.clone(), address_key.clone()];
     let lookup = email.clone();
-    let (account_key2, address_key2) = (account_key.clone(), address_key.clone());
-    let (blocked, failures, user) = state
+    let (account, pair, addr) = (account_key.clone(), pair_key.clone(), address_key.clone());
+    let (blocked, failures, account_failures, user) = state
         .db
         .run(move |conn| {
+            throttle::purge_stale(conn)?;
             if let Some(secs) = throttle::blocked_for(conn, &keys)? {
-                return Ok((Some(secs), 0, None));
+                return Ok((Some(secs), 0, 0, None));
             }
-            let n = throttle::record_failure(conn, &account_key2, throttle::ACCOUNT_LIMIT)?;
-            let m = throttle::record_failure(conn, &address_key2, throttle::ADDRESS_LIMIT)?;
+            let n = throttle::record_failure(conn, &pair, Some(throttle::PAIR_LIMIT))?;
+            let m = throttle::record_failure(conn, &addr, Some(throttle::ADDRESS_LIMIT))?;
+            let a = throttle::record_failure(conn, &account, None)?;
             // A parallel attempt may have reached the limit after our first check.
-            if n > throttle::ACCOUNT_LIMIT || m > throttle::ADDRESS_LIMIT {
+            if n > throttle::PAIR_LIMIT || m > throttle::ADDRESS_LIMIT {
                 let secs = throttle::blocked_for(conn, &keys)?.unwrap_or(1);
-                return Ok((Some(secs), n, None));
+                return Ok((Some(secs), n, a, None));
             }
             let user = users::table
                 .filter(users::email.eq(&lookup))
                 .select(UserRow::as_select())
                 .first(conn)
                 .optional()?;
-            Ok((None, n, user))
+            Ok((None, n, a, user))
         })
         .await?;
     if let Some(secs) = blocked {
         return Err(ApiError::new(
             ProblemCode::RateLimited,
-            "Too many failed logins; wait before trying again.",
+            "Too many failed logins from your address; wait before trying again.",
         )
         .with_retry_after(secs));
     }
+    // An account under attack from many addresses answers slowly, whoever asks:
+    // slower, never refused, so its owner still gets in.
+    actix_web::rt::time::sleep(throttle::account_delay(account_failures - 1)).await;
 
     // Verify even when the account does not exist, so that timing reveals nothing.
     let stored = user.as_ref().map_or_else(
@@ -215,6 +243,7 @@ async fn password_grant(
         .db
         .run(move |conn| {
             throttle::clear(conn, &account_key)?;
+            throttle::clear(conn, &pair_key)?;
             throttle::forgive(conn, &address_key, throttle::ADDRESS_LIMIT)?;
             let roles = load_roles(conn, &user.id, user.person_id.as_deref())?;
             let family = crate::db::new_id();

@@ -21,6 +21,7 @@ use crate::error::{ApiError, FieldError, ProblemCode, responses};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
+use crate::organizations::model::MemberStatus;
 
 /// A global role; project and organisation roles come from coordinator
 /// assignments and organisation memberships.
@@ -142,8 +143,10 @@ pub fn load_roles(
                 .into_iter()
                 .map(|project_id| Role::Coordinator { project_id }),
         );
+        // Invitations not yet accepted carry no role.
         let memberships: Vec<(String, String)> = om::table
             .filter(om::person_id.eq(person))
+            .filter(om::status.eq(MemberStatus::Active.as_str()))
             .select((om::organization_id, om::role))
             .order(om::organization_id.asc())
             .load(conn)?;

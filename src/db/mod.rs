@@ -6,6 +6,7 @@
 //! every query runs on actix's blocking thread pool through [`Db::run`], never on
 //! an async worker.
 
+pub mod private_files;
 pub mod schema;
 
 use std::path::PathBuf;
@@ -127,11 +128,13 @@ impl Db {
     /// SQLite file's folder where needed.
     pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> Result<Self, String> {
         let url = DatabaseUrl::parse(url)?;
-        if let DatabaseUrl::Sqlite(path) = &url
-            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        if let DatabaseUrl::Sqlite(path) = &url {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                private_files::create_dir(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+            private_files::ensure_file(path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
         }
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
@@ -328,5 +331,29 @@ mod tests {
     #[test]
     fn like_wildcards_in_the_needle_are_escaped() {
         assert_eq!(contains_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_sqlite_database_and_its_folder_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let path = tmp.path().join("data/coopera.db");
+        let db = Db::connect(
+            &format!("sqlite://{}", path.display()),
+            1,
+            Duration::from_secs(5),
+        )
+        .expect("connect");
+        db.migrate().expect("migrate");
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+        };
+        assert_eq!(mode(&tmp.path().join("data")), 0o700);
+        assert_eq!(mode(&path), 0o600);
+        let wal = tmp.path().join("data/coopera.db-wal");
+        if wal.exists() {
+            assert_eq!(mode(&wal), 0o600);
+        }
     }
 }

@@ -65,6 +65,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        status -> Text,
     }
 }
 

@@ -255,6 +255,26 @@ pub fn validate_uuid(value: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
+/// A `validator` rule: an absolute `http` or `https` URL. Other schemes
+/// (`javascript:`, `data:`, `file:`…) are refused, because stored links are
+/// served to every reader and a frontend may render them as links.
+pub fn validate_http_url(value: &str) -> Result<(), validator::ValidationError> {
+    if is_http_url(value) {
+        Ok(())
+    } else {
+        let mut err = validator::ValidationError::new("invalid_url");
+        err.message = Some("must be an http or https URL".into());
+        Err(err)
+    }
+}
+
+/// Whether `value` is an absolute `http(s)://` URL with a host.
+pub fn is_http_url(value: &str) -> bool {
+    let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && validator::ValidateUrl::validate_url(value)
+}
+
 /// A `validator` rule: an ISO 3166-1 alpha-2 code (two letters, any case).
 pub fn validate_country(value: &str) -> Result<(), validator::ValidationError> {
     if value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic()) {

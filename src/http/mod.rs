@@ -2,10 +2,12 @@
 //! responses, pagination, conditional requests, and the safety net that turns any
 //! remaining error response into `application/problem+json`.
 
+pub mod client_addr;
 pub mod conditional;
 pub mod extract;
 pub mod pagination;
 pub mod request_id;
+pub mod security_headers;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ResourceDef, ServiceResponse};

@@ -213,6 +213,15 @@ impl<T> Page<T> {
             next_cursor: self.next_cursor,
         }
     }
+
+    /// As [`Page::map`], for conversions that can fail (a stored value that
+    /// does not parse).
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_, E>>()?,
+            next_cursor: self.next_cursor,
+        })
+    }
 }
 
 /// Declares the OpenAPI schema of a page of `$item`s, named `$name`.

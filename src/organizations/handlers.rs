@@ -6,7 +6,9 @@ use super::model::*;
 use super::rules::{OrganizationFields, normalize};
 use crate::AppState;
 use crate::audit::{self, Caller, Change};
-use crate::auth::policy::{Permission, authorize, require_signed_in};
+use crate::auth::policy::{
+    Permission, allows, authorize, joins_without_consent, require_signed_in,
+};
 use crate::db::DbConn;
 use crate::db::schema::{
     organization_members as om, organizations as org, people, territorial_units,
@@ -586,7 +588,7 @@ fn load_member(conn: &mut DbConn, org_id: &str, member_id: &str) -> Result<Membe
                 "Organisation `{org_id}` has no membership `{member_id}`."
             ))
         })?;
-    Ok(Member::from_row(row, name))
+    Member::from_row(row, name)
 }
 
 /// Lists an organisation's members. Any signed-in user; API clients with
@@ -637,11 +639,14 @@ pub async fn list_organization_members(
         })
         .await?;
     let page = Page::from_rows(rows, &page, |(r, _)| r.id.clone());
-    Ok(HttpResponse::Ok().json(page.map(|(r, name)| Member::from_row(r, name))))
+    Ok(HttpResponse::Ok().json(page.try_map(|(r, name)| Member::from_row(r, name))?))
 }
 
 /// Adds a person to an organisation as `org_admin` or `org_member`. Admins and the
-/// organisation's org admins.
+/// organisation's org admins. When an org admin adds someone other than
+/// themself, the membership is `invited`: it carries no role and opens none of
+/// the person's personal data until the person (or a platform administrator)
+/// accepts it with `POST …/members/{member_id}/accept`.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = []), ("oauth2" = [])),
@@ -715,12 +720,18 @@ pub async fn add_organization_member(
                 }
                 let member_id = crate::db::new_id();
                 let now = crate::db::now();
+                let status = if joins_without_consent(&caller.actor, &b.person_id) {
+                    MemberStatus::Active
+                } else {
+                    MemberStatus::Invited
+                };
                 diesel::insert_into(om::table)
                     .values((
                         om::id.eq(&member_id),
                         om::organization_id.eq(&id),
                         om::person_id.eq(&b.person_id),
                         om::role.eq(b.role.as_str()),
+                        om::status.eq(status.as_str()),
                         om::position.eq(b.position.as_deref().map(str::trim)),
                         om::created_at.eq(now),
                         om::updated_at.eq(now),
@@ -734,6 +745,7 @@ pub async fn add_organization_member(
                         .value("organization_id", &id)
                         .value("person_id", &b.person_id)
                         .value("role", b.role)
+                        .value("status", status)
                         .value("position", &b.position),
                 )?;
                 load_member(conn, &id, &member_id)
@@ -834,7 +846,8 @@ pub async fn update_organization_member(
         .json(member))
 }
 
-/// Removes a person from an organisation. Admins and the organisation's org admins.
+/// Removes a person from an organisation. Admins and the organisation's org
+/// admins; the person themself may also leave, or decline an invitation.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = []), ("oauth2" = [])),
@@ -865,13 +878,20 @@ pub async fn remove_organization_member(
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
                 load(conn, &id)?;
-                authorize(
-                    &caller.actor,
-                    Permission::ManageOrganizationMembers {
-                        organization_id: &id,
-                    },
-                )?;
                 let current = load_member(conn, &id, &member_id)?;
+                if !allows(
+                    &caller.actor,
+                    Permission::AnswerMembership {
+                        person_id: &current.person_id,
+                    },
+                ) {
+                    authorize(
+                        &caller.actor,
+                        Permission::ManageOrganizationMembers {
+                            organization_id: &id,
+                        },
+                    )?;
+                }
                 diesel::delete(om::table.find(&member_id)).execute(conn)?;
                 audit::record(
                     conn,
@@ -885,6 +905,132 @@ pub async fn remove_organization_member(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Reads one membership. Any signed-in user; API clients with
+/// `organizations:read`.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The organisation's id"),
+        ("member_id" = String, Path, format = Uuid, description = "The membership's id"),
+        crate::http::conditional::IfNoneMatch,
+    ),
+    responses(
+        (status = 200, description = "The membership", body = Member, headers(("ETag" = String))),
+        (status = 304, response = responses::NotModified),
+        (status = 400, response = responses::BadRequest),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 404, response = responses::NotFound),
+        (status = 503, response = responses::ServiceUnavailable),
+    )
+)]
+#[get("/organizations/{id}/members/{member_id}")]
+pub async fn get_organization_member(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::ReadDirectory("organizations"))?;
+    let (id, member_id) = path.into_inner();
+    crate::http::path_id("id", &id)?;
+    crate::http::path_id("member_id", &member_id)?;
+    let member = state
+        .db
+        .run(move |conn| load_member(conn, &id, &member_id))
+        .await?;
+    Ok(json_with_etag(
+        &req,
+        etag(&member.id, member.version),
+        &member,
+    ))
+}
+
+/// Accepts an invitation to an organisation: the membership becomes `active`,
+/// with its role. The invited person themself, or a platform administrator.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The organisation's id"),
+        ("member_id" = String, Path, format = Uuid, description = "The membership's id"),
+        crate::http::conditional::IfMatch,
+    ),
+    responses(
+        (status = 200, description = "The membership, now active", body = Member, headers(("ETag" = String))),
+        (status = 400, response = responses::BadRequest),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 412, response = responses::PreconditionFailed),
+        (status = 503, response = responses::ServiceUnavailable),
+    )
+)]
+#[post("/organizations/{id}/members/{member_id}/accept")]
+pub async fn accept_organization_membership(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    require_signed_in(&caller.actor)?;
+    let (id, member_id) = path.into_inner();
+    crate::http::path_id("id", &id)?;
+    crate::http::path_id("member_id", &member_id)?;
+    let headers = req.headers().clone();
+    let member = state
+        .db
+        .run(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                diesel::update(om::table.find(&member_id))
+                    .set(om::version.eq(om::version))
+                    .execute(conn)?;
+                let current = load_member(conn, &id, &member_id)?;
+                authorize(
+                    &caller.actor,
+                    Permission::AnswerMembership {
+                        person_id: &current.person_id,
+                    },
+                )?;
+                check_if_match(&headers, &etag(&current.id, current.version))?;
+                if load(conn, &id)?.archived_at.is_some() {
+                    return Err(ApiError::invalid_transition(
+                        "archived",
+                        Vec::new(),
+                        "An archived organisation cannot gain members.",
+                    ));
+                }
+                if current.status == MemberStatus::Active {
+                    return Err(ApiError::invalid_transition(
+                        "active",
+                        Vec::new(),
+                        "The membership is already active.",
+                    ));
+                }
+                diesel::update(om::table.find(&member_id))
+                    .set((
+                        om::status.eq(MemberStatus::Active.as_str()),
+                        om::updated_at.eq(crate::db::now()),
+                        om::version.eq(current.version + 1),
+                    ))
+                    .execute(conn)?;
+                audit::record(
+                    conn,
+                    &caller,
+                    Change::new("organization_member", &member_id, "accept")
+                        .value("status", MemberStatus::Active),
+                )?;
+                load_member(conn, &id, &member_id)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(header::ETag(etag(&member.id, member.version)))
+        .json(member))
 }
 
 crate::http::pagination::page_schema!(OrganizationPage, Organization, "A page of organisations.");

@@ -40,6 +40,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::update_organization)
         .service(handlers::archive_organization)
         .service(handlers::list_organization_members)
+        .service(handlers::get_organization_member)
+        .service(handlers::accept_organization_membership)
         .service(handlers::add_organization_member)
         .service(handlers::update_organization_member)
         .service(handlers::remove_organization_member);

@@ -5,6 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::db::schema::{organization_members, organizations};
+use crate::error::ApiError;
 
 /// The kind of an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -236,10 +237,14 @@ pub struct CreateOrganization {
     #[schema(max_length = 50)]
     pub phone: Option<String>,
     #[validate(
-        url(code = "invalid_url", message = "must be a URL"),
+        custom(function = "crate::http::extract::validate_http_url"),
         length(max = 500)
     )]
-    #[schema(format = "uri", max_length = 500)]
+    #[schema(
+        format = "uri",
+        max_length = 500,
+        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://"
+    )]
     pub website: Option<String>,
 }
 
@@ -314,9 +319,13 @@ pub struct UpdateOrganization {
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
-    #[schema(format = "uri", max_length = 500)]
+    #[schema(
+        format = "uri",
+        max_length = 500,
+        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://"
+    )]
     #[validate(
-        url(code = "invalid_url", message = "must be a URL"),
+        custom(function = "crate::http::extract::validate_http_url"),
         length(max = 500)
     )]
     pub website: Option<Option<String>>,
@@ -365,6 +374,36 @@ impl MemberRole {
     }
 }
 
+/// Whether a membership is in force. A membership an organisation's admin
+/// proposes for a person who already exists is `invited` until the person (or a
+/// platform administrator) accepts it; only `active` memberships carry roles and
+/// open the person's personal data to the organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberStatus {
+    Active,
+    Invited,
+}
+
+impl MemberStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Invited => "invited",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, ApiError> {
+        match s {
+            "active" => Ok(Self::Active),
+            "invited" => Ok(Self::Invited),
+            other => Err(ApiError::internal(format!(
+                "stored membership status `{other}` is unknown"
+            ))),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organization_members)]
 pub struct MemberRow {
@@ -376,6 +415,7 @@ pub struct MemberRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub status: String,
 }
 
 /// A person's membership of an organisation.
@@ -391,6 +431,8 @@ pub struct Member {
     #[schema(max_length = 200)]
     pub full_name: String,
     pub role: MemberRole,
+    /// `invited` until the person accepts (`POST …/members/{member_id}/accept`).
+    pub status: MemberStatus,
     /// The person's position in the organisation.
     #[schema(max_length = 200)]
     pub position: Option<String>,
@@ -401,18 +443,21 @@ pub struct Member {
 }
 
 impl Member {
-    pub fn from_row(r: MemberRow, full_name: String) -> Self {
-        Self {
+    pub fn from_row(r: MemberRow, full_name: String) -> Result<Self, ApiError> {
+        Ok(Self {
             id: r.id,
             organization_id: r.organization_id,
             person_id: r.person_id,
             full_name,
-            role: MemberRole::parse(&r.role).unwrap_or(MemberRole::OrgMember),
+            role: MemberRole::parse(&r.role).ok_or_else(|| {
+                ApiError::internal(format!("stored membership role `{}` is unknown", r.role))
+            })?,
+            status: MemberStatus::parse(&r.status)?,
             position: r.position,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
             version: r.version,
-        }
+        })
     }
 }
 

@@ -51,10 +51,14 @@ pub struct Agreement {
     pub reference: Option<String>,
     /// A link to the signed document.
     #[validate(
-        url(code = "invalid_url", message = "must be a URL"),
+        custom(function = "crate::http::extract::validate_http_url"),
         length(max = 500)
     )]
-    #[schema(format = "uri", max_length = 500)]
+    #[schema(
+        format = "uri",
+        max_length = 500,
+        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://"
+    )]
     pub document_url: Option<String>,
 }
 

@@ -11,13 +11,13 @@ use crate::audit::{self, Caller, Change};
 use crate::auth::Actor;
 use crate::auth::policy::{Permission, allows, authorize, require_signed_in};
 use crate::db::DbConn;
-use crate::db::schema::{organization_members as om, people};
-use crate::error::{ApiError, ProblemCode, responses};
+use crate::db::schema::{organization_members as om, people, users};
+use crate::error::{ApiError, FieldError, ProblemCode, responses};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::text_param;
-use crate::organizations::model::{MemberRole, double_option};
+use crate::organizations::model::{MemberRole, MemberStatus, double_option};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = people)]
@@ -36,14 +36,20 @@ struct PersonRow {
 /// A person's membership, as listed on the person.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PersonMembership {
+    /// The membership's id (`/api/v1/organizations/{organization_id}/members/{id}`).
+    #[schema(format = Uuid)]
+    pub id: String,
     #[schema(format = Uuid)]
     pub organization_id: String,
     pub role: MemberRole,
+    /// `invited` memberships wait for the person's acceptance and grant nothing.
+    pub status: MemberStatus,
 }
 
 /// A person (contact). `email` and `phone` are personal data: they are present
 /// only for callers allowed to see them (admins, the person, org admins of the
-/// person's organisations), and `personal_data_visible` says whether they were.
+/// organisations the person is an active member of), and
+/// `personal_data_visible` says whether they were.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Person {
     #[schema(format = Uuid)]
@@ -71,26 +77,45 @@ pub struct Person {
 }
 
 fn memberships(conn: &mut DbConn, person_id: &str) -> Result<Vec<PersonMembership>, ApiError> {
-    let rows: Vec<(String, String)> = om::table
+    let rows: Vec<(String, String, String, String)> = om::table
         .filter(om::person_id.eq(person_id))
-        .select((om::organization_id, om::role))
+        .select((om::id, om::organization_id, om::role, om::status))
         .order(om::organization_id.asc())
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(organization_id, role)| PersonMembership {
-            organization_id,
-            role: MemberRole::parse(&role).unwrap_or(MemberRole::OrgMember),
+    rows.into_iter()
+        .map(|(id, organization_id, role, status)| {
+            Ok(PersonMembership {
+                id,
+                role: MemberRole::parse(&role).ok_or_else(|| {
+                    ApiError::internal(format!("stored membership role `{role}` is unknown"))
+                })?,
+                status: MemberStatus::parse(&status)?,
+                organization_id,
+            })
         })
-        .collect())
+        .collect()
 }
 
-fn org_ids(m: &[PersonMembership]) -> Vec<String> {
-    m.iter().map(|m| m.organization_id.clone()).collect()
+/// The organisations the person is an active member of: the only ones whose
+/// admins the person's record is open to.
+fn active_org_ids(m: &[PersonMembership]) -> Vec<String> {
+    m.iter()
+        .filter(|m| m.status == MemberStatus::Active)
+        .map(|m| m.organization_id.clone())
+        .collect()
+}
+
+/// Whether a user account is linked to the person.
+fn has_account(conn: &mut DbConn, person_id: &str) -> Result<bool, ApiError> {
+    let n: i64 = users::table
+        .filter(users::person_id.eq(person_id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }
 
 fn present(actor: &Actor, row: PersonRow, organizations: Vec<PersonMembership>) -> Person {
-    let ids = org_ids(&organizations);
+    let ids = active_org_ids(&organizations);
     let visible = allows(
         actor,
         Permission::ReadPersonalData {
@@ -289,6 +314,18 @@ pub async fn create_person(
     authorize(&caller.actor, Permission::CreatePerson)?;
     let mut b = body.into_inner();
     if let Actor::Client(client) = &caller.actor {
+        // A client cannot manage members: the people it adds are plain members.
+        if b.role.is_some_and(|r| r != MemberRole::OrgMember) {
+            return Err(ApiError::new(
+                ProblemCode::Forbidden,
+                "An API client adds people as `org_member` only; an organisation's admins are appointed by its admins.",
+            )
+            .with_errors(vec![FieldError::new(
+                "role",
+                "forbidden",
+                "an API client may only give the role `org_member`",
+            )]));
+        }
         b.organization_id = Some(client.organization_id.clone());
     }
     if b.organization_id.is_some() {
@@ -416,8 +453,9 @@ pub async fn get_person(
     Ok(json_with_etag(&req, tag, &person))
 }
 
-/// Changes a person. Admins, the person, org admins of the person's
-/// organisations; their API clients with `people:write`.
+/// Changes a person. Admins and the person; for a contact without a user
+/// account also the org admins of the organisations the person is an active
+/// member of, and their API clients with `people:write`.
 #[utoipa::path(
     tag = "people",
     security(("bearer" = []), ("oauth2" = [])),
@@ -462,12 +500,14 @@ pub async fn update_person(
                     .set(people::version.eq(people::version))
                     .execute(conn)?;
                 let (current, m) = load(conn, &id)?;
-                let ids = org_ids(&m);
+                let ids = active_org_ids(&m);
+                let has_account = has_account(conn, &id)?;
                 authorize(
                     &caller.actor,
                     Permission::UpdatePerson {
                         person_id: &id,
                         organizations: &ids,
+                        has_account,
                     },
                 )?;
                 let visible_tag = etag(&format!("{id}.p"), current.version);

@@ -1,7 +1,9 @@
 //! People: contacts of organisations and projects. A person may belong to several
 //! organisations; a user account may be linked to one person. Email and phone are
 //! personal data, shown only to admins, the person, and org admins (or that
-//! organisation's API clients with `people:read`) of their organisations.
+//! organisation's API clients with `people:read`) of the organisations the
+//! person is an active member of. A person with a user account owns their
+//! record; a contact without one is also kept by those org admins.
 
 pub mod handlers;
 

@@ -118,6 +118,9 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("list_organizations", DIRECTORY),
         ("get_organization", DIRECTORY),
         ("list_organization_members", DIRECTORY),
+        ("get_organization_member", DIRECTORY),
+        // The person themself, too (tested in people.rs): no caller here is.
+        ("accept_organization_membership", ADMIN),
         (
             "create_organization",
             &[Admin, CoordinatorOfThisProject, CoordinatorOfAnotherProject],

@@ -142,3 +142,58 @@ fn create_admin_refuses_weak_passwords_and_creates_a_working_account() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn seed_demo_refuses_a_database_with_other_accounts_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("coopera.db").display());
+    let run = |args: &[&str], extra_env: Option<(&str, &str)>| {
+        let mut cmd = coopera();
+        cmd.env("DATABASE_URL", &url).args(args);
+        if let Some((k, v)) = extra_env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(
+        &["create-admin", "--email", "boss@example.org"],
+        Some(("COOPERA_ADMIN_PASSWORD", "a long enough passphrase")),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["seed-demo"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("boss@example.org"), "{stderr}");
+    assert!(stderr.contains("--allow-existing-accounts"), "{stderr}");
+    let out = run(&["seed-demo", "--allow-existing-accounts"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("published"), "{stdout}");
+    assert!(stdout.contains("admin@coopera.example"), "{stdout}");
+}
+
+#[test]
+fn seed_demo_runs_twice_on_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("coopera.db").display());
+    for _ in 0..2 {
+        let out = coopera()
+            .env("DATABASE_URL", &url)
+            .arg("seed-demo")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

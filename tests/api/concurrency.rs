@@ -128,7 +128,7 @@ async fn a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit() {
     let refused = results.iter().filter(|r| r.status == 429).count();
     assert_eq!(checked + refused, 12);
     assert!(
-        checked <= coopera::auth::throttle::ACCOUNT_LIMIT as usize,
+        checked <= coopera::auth::throttle::PAIR_LIMIT as usize,
         "{checked} guesses were checked"
     );
 }

@@ -3,6 +3,8 @@
 use coopera::auth::Role;
 use serde_json::json;
 
+use actix_web::test::TestRequest;
+
 use crate::support::{TestApp, client_actor, user_actor};
 
 #[actix_web::test]
@@ -117,4 +119,269 @@ async fn an_api_client_creates_people_in_its_own_organisation() {
     app.post_json_as(&reader, "/api/v1/people", json!({"full_name": "X"}))
         .await
         .assert_problem(403, "forbidden");
+}
+
+/// The audit's attack: an org admin enrols someone else's contact — or the
+/// platform administrator's own person — to read and change their data.
+#[actix_web::test]
+async fn an_org_admin_cannot_enrol_a_person_to_reach_their_personal_data() {
+    let app = TestApp::new().await;
+    let probus = app
+        .create_org(json!({"name": "PROBUS", "kind": "ngo", "country": "RO"}))
+        .await;
+    let abramis = app
+        .create_org(json!({"name": "ABRAMIS", "kind": "ngo", "country": "RO"}))
+        .await;
+    let contact = app
+        .create_person(json!({"full_name": "Maria Pop", "email": "maria@abramis.example", "organization_id": abramis}))
+        .await;
+    // The administrator's own person, linked to their account.
+    let admin_person = app
+        .create_person(json!({"full_name": "Admin Person", "email": "admin@coopera.example"}))
+        .await;
+    app.create_user(
+        "admin@coopera.example",
+        "a long enough passphrase",
+        vec![coopera::auth::users::GlobalRole::Admin],
+        Some(admin_person.clone()),
+    )
+    .await;
+    let attacker = app.token(&user_actor(
+        "attacker",
+        Some("attacker-person"),
+        vec![Role::OrgAdmin {
+            organization_id: probus.clone(),
+        }],
+    ));
+    let client = app.token(&client_actor(&probus, &["people:read", "people:write"]));
+
+    for victim in [&contact, &admin_person] {
+        let uri = format!("/api/v1/people/{victim}");
+        let res = app
+            .post_json_as(
+                &attacker,
+                &format!("/api/v1/organizations/{probus}/members"),
+                json!({"person_id": victim, "role": "org_member"}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let membership = res.json();
+        assert_eq!(membership["status"], "invited");
+        // The invitation opens nothing, to the org admin or its API client.
+        for token in [&attacker, &client] {
+            let body = app.get_as(token, &uri).await.json();
+            assert_eq!(body["personal_data_visible"], false, "{body}");
+            assert!(body.get("email").is_none());
+            app.patch_json_as(token, &uri, json!({"email": "attacker@evil.example"}))
+                .await
+                .assert_problem(403, "forbidden");
+        }
+        let person = app.get_as(&app.admin_token(), &uri).await.json();
+        assert_ne!(person["email"], "attacker@evil.example");
+        let listed = person["organizations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["organization_id"] == probus.as_str())
+            .unwrap();
+        assert_eq!(listed["status"], "invited");
+        assert_eq!(listed["id"], membership["id"]);
+        // Only the person (or an admin) can accept: not the inviting org admin.
+        let accept = format!(
+            "/api/v1/organizations/{probus}/members/{}/accept",
+            membership["id"].as_str().unwrap()
+        );
+        app.post_json_as(&attacker, &accept, json!({}))
+            .await
+            .assert_problem(403, "forbidden");
+    }
+
+    // The administrator's person has an account: even after they accept, an
+    // org admin reads their data but cannot change their record.
+    let invitation = app
+        .get_as(
+            &app.admin_token(),
+            &format!("/api/v1/people/{admin_person}"),
+        )
+        .await
+        .json()["organizations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let owner = app.token(&user_actor("owner", Some(&admin_person), vec![Role::Admin]));
+    let res = app
+        .post_json_as(
+            &owner,
+            &format!("/api/v1/organizations/{probus}/members/{invitation}/accept"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["status"], "active");
+    let uri = format!("/api/v1/people/{admin_person}");
+    assert_eq!(
+        app.get_as(&attacker, &uri).await.json()["personal_data_visible"],
+        true
+    );
+    for token in [&attacker, &client] {
+        app.patch_json_as(token, &uri, json!({"email": "attacker@evil.example"}))
+            .await
+            .assert_problem(403, "forbidden");
+    }
+}
+
+#[actix_web::test]
+async fn the_invited_person_accepts_or_declines_and_only_then_holds_the_role() {
+    let app = TestApp::new().await;
+    let org = app
+        .create_org(json!({"name": "Fundacja A", "kind": "ngo", "country": "PL"}))
+        .await;
+    let person = app
+        .create_person(json!({"full_name": "Jan Nowak", "phone": "+48 1"}))
+        .await;
+    let password = "a long enough passphrase";
+    app.create_user("jan@example.org", password, vec![], Some(person.clone()))
+        .await;
+    let org_admin = app.token(&user_actor(
+        "oa",
+        Some("oa-person"),
+        vec![Role::OrgAdmin {
+            organization_id: org.clone(),
+        }],
+    ));
+    let res = app
+        .post_json_as(
+            &org_admin,
+            &format!("/api/v1/organizations/{org}/members"),
+            json!({"person_id": person, "role": "org_admin"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let member = res.json()["id"].as_str().unwrap().to_owned();
+    let member_uri = format!("/api/v1/organizations/{org}/members/{member}");
+
+    // An invitation carries no role: a fresh login has none.
+    let token = login_token(&app, "jan@example.org", password).await;
+    let me = app.get_as(&token, "/api/v1/me").await.json();
+    assert_eq!(me["roles"], json!([]), "{me}");
+    app.patch_json_as(
+        &token,
+        &format!("/api/v1/organizations/{org}"),
+        json!({"phone": "+48 2"}),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    // The org admin still sees no personal data.
+    let body = app
+        .get_as(&org_admin, &format!("/api/v1/people/{person}"))
+        .await
+        .json();
+    assert_eq!(body["personal_data_visible"], false);
+
+    // The membership is readable with its ETag; accepting honours If-Match.
+    let res = app.get_as(&token, &member_uri).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["status"], "invited");
+    let etag = res.header("etag").unwrap().to_owned();
+    let accept = format!("{member_uri}/accept");
+    app.send_as(
+        &token,
+        TestRequest::post()
+            .uri(&accept)
+            .insert_header(("if-match", "\"stale.v9\"")),
+    )
+    .await
+    .assert_problem(412, "precondition_failed");
+    let res = app
+        .send_as(
+            &token,
+            TestRequest::post()
+                .uri(&accept)
+                .insert_header(("if-match", etag.as_str())),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["status"], "active");
+    app.send_as(&token, TestRequest::post().uri(&accept))
+        .await
+        .assert_problem(409, "invalid_transition");
+    // Now the role comes with the next login, and the org admin sees the data.
+    let token = login_token(&app, "jan@example.org", password).await;
+    let me = app.get_as(&token, "/api/v1/me").await.json();
+    assert_eq!(me["roles"][0]["role"], "org_admin", "{me}");
+    let body = app
+        .get_as(&org_admin, &format!("/api/v1/people/{person}"))
+        .await
+        .json();
+    assert_eq!(body["phone"], "+48 1");
+
+    // The person may leave; someone else's membership is not theirs to end.
+    let other = app.create_person(json!({"full_name": "Ewa"})).await;
+    let res = app
+        .post_json_as(
+            &app.admin_token(),
+            &format!("/api/v1/organizations/{org}/members"),
+            json!({"person_id": other, "role": "org_member"}),
+        )
+        .await;
+    assert_eq!(res.json()["status"], "active", "an admin enrols directly");
+    let others = res.json()["id"].as_str().unwrap().to_owned();
+    let stranger = app.token(&user_actor("s", Some("nobody"), vec![]));
+    app.send_as(
+        &stranger,
+        TestRequest::delete().uri(&format!("/api/v1/organizations/{org}/members/{others}")),
+    )
+    .await
+    .assert_problem(403, "forbidden");
+    let res = app
+        .send_as(&token, TestRequest::delete().uri(&member_uri))
+        .await;
+    assert_eq!(res.status, 204, "{}", res.text());
+}
+
+#[actix_web::test]
+async fn an_api_client_cannot_appoint_org_admins() {
+    let app = TestApp::new().await;
+    let org = app
+        .create_org(json!({"name": "Fundacja A", "kind": "ngo", "country": "PL"}))
+        .await;
+    let token = app.token(&client_actor(&org, &["people:write", "people:read"]));
+    let body = app
+        .post_json_as(
+            &token,
+            "/api/v1/people",
+            json!({"full_name": "Synced", "role": "org_admin"}),
+        )
+        .await
+        .assert_problem(403, "forbidden");
+    assert_eq!(body["errors"][0]["field"], "role");
+    let n = app
+        .get_as(&app.admin_token(), "/api/v1/people?q=synced")
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(n, 0, "nothing was written");
+    let res = app
+        .post_json_as(
+            &token,
+            "/api/v1/people",
+            json!({"full_name": "Synced", "role": "org_member"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(res.json()["organizations"][0]["role"], "org_member");
+}
+
+async fn login_token(app: &TestApp, email: &str, password: &str) -> String {
+    let res = app
+        .token_request(&[
+            ("grant_type", "password"),
+            ("username", email),
+            ("password", password),
+        ])
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    res.json()["access_token"].as_str().unwrap().to_owned()
 }

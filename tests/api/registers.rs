@@ -98,6 +98,18 @@ async fn the_demo_data_is_idempotent_and_its_accounts_work() {
     let app = TestApp::new().await;
     let first = app.db(coopera::demo::seed).await;
     assert!(first.contains("coordinator-demo-password"), "{first}");
+    // Only demo accounts: seed-demo may run again without being told.
+    let others = app.db(|conn| coopera::demo::other_accounts(conn, 3)).await;
+    assert!(others.is_empty(), "{others:?}");
+    app.create_user(
+        "someone@example.org",
+        "a long enough passphrase",
+        vec![],
+        None,
+    )
+    .await;
+    let others = app.db(|conn| coopera::demo::other_accounts(conn, 3)).await;
+    assert_eq!(others, ["someone@example.org"]);
     let second = app.db(coopera::demo::seed).await;
     assert!(second.contains("password unchanged"), "{second}");
     assert!(second.contains("0 records created"), "{second}");

@@ -86,6 +86,7 @@ pub struct Builder {
     body_limit: usize,
     cors: CorsOrigins,
     database_down: bool,
+    trusted_proxies: coopera::http::client_addr::TrustedProxies,
 }
 
 impl TestApp {
@@ -94,6 +95,7 @@ impl TestApp {
             body_limit: coopera::config::DEFAULT_BODY_LIMIT,
             cors: CorsOrigins::None,
             database_down: false,
+            trusted_proxies: Default::default(),
         }
     }
 
@@ -172,6 +174,12 @@ impl Builder {
         self
     }
 
+    pub fn trusted_proxies(mut self, list: &str) -> Self {
+        self.trusted_proxies =
+            coopera::http::client_addr::TrustedProxies::parse(list).expect("proxy list");
+        self
+    }
+
     /// The service with a database that cannot be reached.
     pub fn database_down(mut self) -> Self {
         self.database_down = true;
@@ -202,6 +210,7 @@ impl Builder {
                 db,
                 body_limit: self.body_limit,
                 cors: self.cors,
+                trusted_proxies: self.trusted_proxies,
             },
             _database: database,
         }

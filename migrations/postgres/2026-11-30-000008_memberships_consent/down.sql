@@ -1,0 +1,2 @@
+DROP INDEX login_throttle_last_failure_idx;
+ALTER TABLE organization_members DROP COLUMN status;

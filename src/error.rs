@@ -127,6 +127,18 @@ struct ErrorInner {
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+/// A state name with its indefinite article, capitalised, for problem details:
+/// "A draft", "An active", "An in progress".
+pub fn with_article(state: &str) -> String {
+    let words = state.replace('_', " ");
+    let article = if words.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "An"
+    } else {
+        "A"
+    };
+    format!("{article} {words}")
+}
+
 impl ApiError {
     pub fn new(code: ProblemCode, detail: impl Into<Cow<'static, str>>) -> Self {
         Self(Box::new(ErrorInner {
@@ -343,11 +355,14 @@ impl From<DieselError> for ApiError {
         match err {
             DieselError::NotFound => Self::not_found("The requested record does not exist."),
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, ref info) => {
-                let detail = match info.constraint_name() {
-                    Some(name) => format!("A record with the same unique value exists ({name})."),
-                    None => "A record with the same unique value exists.".to_owned(),
-                };
-                Self::new(ProblemCode::AlreadyExists, detail).with_source(err)
+                // The constraint's name is the schema's business: it goes to
+                // the log (with the source), not to the client.
+                tracing::debug!(constraint = ?info.constraint_name(), "unique violation");
+                Self::new(
+                    ProblemCode::AlreadyExists,
+                    "A record with the same unique value exists.",
+                )
+                .with_source(err)
             }
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::new(
                 ProblemCode::Conflict,
@@ -532,4 +547,57 @@ pub mod responses {
     #[derive(ToResponse)]
     #[response(headers(("ETag" = String, description = "The current entity tag")))]
     pub struct NotModified;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unique_violation_does_not_name_the_constraint() {
+        struct Info;
+        impl diesel::result::DatabaseErrorInformation for Info {
+            fn message(&self) -> &str {
+                "UNIQUE constraint failed: organizations.teryt_code"
+            }
+            fn details(&self) -> Option<&str> {
+                None
+            }
+            fn hint(&self) -> Option<&str> {
+                None
+            }
+            fn table_name(&self) -> Option<&str> {
+                Some("organizations")
+            }
+            fn column_name(&self) -> Option<&str> {
+                Some("teryt_code")
+            }
+            fn constraint_name(&self) -> Option<&str> {
+                Some("organizations_teryt_code_key")
+            }
+            fn statement_position(&self) -> Option<i32> {
+                None
+            }
+        }
+        let err = ApiError::from(DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            Box::new(Info),
+        ));
+        assert_eq!(err.code(), ProblemCode::AlreadyExists);
+        let res = actix_web::ResponseError::error_response(&err);
+        assert_eq!(res.status().as_u16(), 409);
+        let body =
+            actix_web::body::MessageBody::try_into_bytes(res.into_body()).unwrap_or_default();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("already_exists"), "{text}");
+        assert!(!text.contains("teryt_code"), "{text}");
+    }
+
+    #[test]
+    fn states_get_the_right_article() {
+        assert_eq!(with_article("active"), "An active");
+        assert_eq!(with_article("in_progress"), "An in progress");
+        assert_eq!(with_article("draft"), "A draft");
+        assert_eq!(with_article("dissolved"), "A dissolved");
+    }
 }

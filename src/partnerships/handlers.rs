@@ -593,7 +593,11 @@ async fn transition(
                     return Err(ApiError::invalid_transition(
                         status.as_str(),
                         allowed,
-                        format!("A {} partnership cannot {}.", status.as_str(), t.as_str()),
+                        format!(
+                            "{} partnership cannot {}.",
+                            crate::error::with_article(status.as_str()),
+                            t.as_str()
+                        ),
                     ));
                 };
                 if next == PartnershipStatus::Active {

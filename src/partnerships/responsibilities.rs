@@ -433,7 +433,8 @@ pub struct ResponsibilityList {
     ),
     request_body = ApplyTemplate,
     responses(
-        (status = 201, description = "The tasks created (none if the member had them all)", body = ResponsibilityList),
+        (status = 201, description = "The tasks created", body = ResponsibilityList),
+        (status = 200, description = "Nothing created: the member has a task of every category", body = ResponsibilityList),
         (status = 400, response = responses::MalformedBody),
         (status = 401, response = responses::Unauthorized),
         (status = 403, response = responses::Forbidden),
@@ -498,7 +499,14 @@ pub async fn apply_responsibility_template(
         })
         .await?;
     let now = today();
-    Ok(HttpResponse::Created().json(ResponsibilityList {
+    // 201 only when something was created; a member who has every category
+    // already gets 200 and an empty list.
+    let mut res = if rows.is_empty() {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::Created()
+    };
+    Ok(res.json(ResponsibilityList {
         items: rows.into_iter().map(|r| present(r, now)).collect(),
     }))
 }
@@ -563,6 +571,9 @@ pub async fn update_responsibility(
             crate::db::write_transaction(conn, |conn| {
                 let facts = access_facts(conn, &id, None)?;
                 manage(&caller, &facts)?;
+                // A dissolved partnership's responsibilities are final, as for
+                // their transitions.
+                super::handlers::ensure_not_dissolved(&super::handlers::lock(conn, &id)?)?;
                 diesel::update(rs::table.find(&task))
                     .set(rs::version.eq(rs::version))
                     .execute(conn)?;
@@ -660,8 +671,8 @@ async fn task_transition(
                             .map(|t| t.as_str().to_owned())
                             .collect(),
                         format!(
-                            "A {} responsibility cannot {}.",
-                            status.as_str(),
+                            "{} responsibility cannot {}.",
+                            crate::error::with_article(status.as_str()),
                             t.as_str()
                         ),
                     ));

@@ -495,7 +495,11 @@ async fn transition(
                             .iter()
                             .map(|t| t.as_str().to_owned())
                             .collect(),
-                        format!("A {} project cannot {}.", status.as_str(), t.as_str()),
+                        format!(
+                            "{} project cannot {}.",
+                            crate::error::with_article(status.as_str()),
+                            t.as_str()
+                        ),
                     ));
                 };
                 diesel::update(pr::table.find(&id))

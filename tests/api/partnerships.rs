@@ -142,6 +142,7 @@ async fn a_partnership_is_formed_activated_suspended_resumed_and_dissolved() {
         .assert_problem(409, "invalid_transition");
     assert_eq!(body["current_state"], "active");
     assert_eq!(body["allowed_transitions"], json!(["suspend", "dissolve"]));
+    assert_eq!(body["detail"], "An active partnership cannot activate.");
     act(&app, p, "resume")
         .await
         .assert_problem(409, "invalid_transition");
@@ -450,6 +451,7 @@ async fn the_template_gives_a_member_the_eight_standard_responsibilities_once() 
             .all(|t| t["status"] == "todo" && t["due_on"] == "2026-12-31")
     );
     let again = app.post_json_as(&admin, &uri, json!({})).await;
+    assert_eq!(again.status, 200, "nothing created: {}", again.text());
     assert_eq!(again.json()["items"].as_array().unwrap().len(), 0);
 }
 
@@ -621,10 +623,18 @@ async fn a_dissolved_partnership_is_final_for_members_and_tasks_too() {
             TestRequest::post().uri(&format!("{tasks}/{}/start", task["id"].as_str().unwrap())),
         )
         .await,
+        app.patch_json_as(
+            &admin,
+            &format!("{tasks}/{}", task["id"].as_str().unwrap()),
+            json!({"title": "Changed after dissolution"}),
+        )
+        .await,
     ] {
         let body = res.assert_problem(409, "invalid_transition");
         assert_eq!(body["current_state"], "dissolved");
     }
+    let listed = app.get_as(&admin, &tasks).await.json();
+    assert_eq!(listed["items"][0]["title"], "Launch", "{listed}");
 }
 
 #[actix_web::test]

@@ -122,16 +122,23 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// serde reports a missing or unknown field at the path of the object that
-/// holds it; the field is named only in the message ("missing field `reason`").
+/// serde reports a missing field at the path of the object that holds it, and
+/// an unknown one at its own path; the field is named in the message ("missing
+/// field `reason`"). Either way the answer names the field once.
 fn name_the_field(path: &str, message: &str) -> (String, &'static str) {
     let named = |prefix: &str| {
         message
             .strip_prefix(prefix)
             .and_then(|rest| rest.split('`').next())
             .map(|name| {
-                if path.is_empty() {
-                    name.to_owned()
+                let already_there =
+                    path == name || path.strip_suffix(name).is_some_and(|p| p.ends_with('.'));
+                if path.is_empty() || already_there {
+                    if path.is_empty() {
+                        name.to_owned()
+                    } else {
+                        path.to_owned()
+                    }
                 } else {
                     format!("{path}.{name}")
                 }
@@ -397,6 +404,7 @@ mod tests {
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Body {
         name: String,
@@ -404,9 +412,20 @@ mod tests {
     }
 
     #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Member {
         role: String,
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_once() {
+        let err = parse_json::<Body>(br#"{"nme": "x"}"#).unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "nme");
+        assert_eq!(err.field_errors()[0].code, "unknown_field");
+        let err =
+            parse_json::<Body>(br#"{"name": "x", "members": [{"rle": "a"}]}"#).unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "members[0].rle");
     }
 
     #[test]

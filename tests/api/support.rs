@@ -10,7 +10,11 @@ use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use actix_web::body::MessageBody;
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+use actix_web::body::{BoxBody, MessageBody};
+use futures_util::future::LocalBoxFuture;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
@@ -35,8 +39,14 @@ pub fn postgres_admin_url() -> Option<String> {
 
 pub struct TestApp {
     pub state: AppState,
+    /// The service, initialised once per test (as a server does once per
+    /// worker), not once per request.
+    service: OnceCell<Rc<TestService>>,
     _database: TestDatabase,
 }
+
+type TestService =
+    dyn Fn(TestRequest) -> LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, actix_web::Error>>;
 
 /// A response with its body read.
 pub struct TestResponse {
@@ -108,7 +118,20 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: TestRequest) -> TestResponse {
-        self.send_to(build_app(self.state.clone()), req).await
+        let service = match self.service.get() {
+            Some(service) => service.clone(),
+            None => {
+                use actix_web::dev::Service;
+                let app = Rc::new(test::init_service(build_app(self.state.clone())).await);
+                let service: Rc<TestService> = Rc::new(move |req: TestRequest| {
+                    let app = app.clone();
+                    let req = req.to_request();
+                    Box::pin(async move { app.call(req).await.map(|r| r.map_into_boxed_body()) })
+                });
+                self.service.get_or_init(|| service).clone()
+            }
+        };
+        Self::respond(service(req).await).await
     }
 
     /// Sends `req` to `app`, which tests may extend with routes of their own.
@@ -121,12 +144,22 @@ impl TestApp {
                 Error = actix_web::Error,
                 InitError = (),
             > + 'static,
-        B: MessageBody,
+        B: MessageBody + 'static,
     {
         use actix_web::dev::Service;
         let service = test::init_service(app).await;
+        let res = service
+            .call(req.to_request())
+            .await
+            .map(|r| r.map_into_boxed_body());
+        Self::respond(res).await
+    }
+
+    async fn respond(
+        result: Result<ServiceResponse<BoxBody>, actix_web::Error>,
+    ) -> TestResponse {
         // As the server does, an error that escapes the app becomes its response.
-        let (status, headers, body) = match service.call(req.to_request()).await {
+        let (status, headers, body) = match result {
             Ok(res) => {
                 let status = res.status();
                 let headers = res.headers().clone();
@@ -201,6 +234,7 @@ impl Builder {
                 .expect("blocking pool")
         };
         TestApp {
+            service: OnceCell::new(),
             state: AppState {
                 tokens: std::sync::Arc::new(coopera::auth::jwt::TokenKeys::new(
                     TEST_JWT_SECRET.as_bytes(),

@@ -423,8 +423,7 @@ mod tests {
         let err = parse_json::<Body>(br#"{"nme": "x"}"#).unwrap_err();
         assert_eq!(err.field_errors()[0].field, "nme");
         assert_eq!(err.field_errors()[0].code, "unknown_field");
-        let err =
-            parse_json::<Body>(br#"{"name": "x", "members": [{"rle": "a"}]}"#).unwrap_err();
+        let err = parse_json::<Body>(br#"{"name": "x", "members": [{"rle": "a"}]}"#).unwrap_err();
         assert_eq!(err.field_errors()[0].field, "members[0].rle");
     }
 

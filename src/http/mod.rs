@@ -169,9 +169,39 @@ pub async fn head_as_get(
     }
     let res = next.call(req).await?;
     if is_head {
-        Ok(res.map_body(|_, _| BoxBody::new(())))
+        // The GET answer's length, without its bytes (RFC 9110 §8.6 lets HEAD
+        // carry the Content-Length that GET would have).
+        Ok(res.map_body(|head, body| {
+            let len = match body.size() {
+                actix_web::body::BodySize::Sized(n) => n,
+                _ => 0,
+            };
+            head.headers
+                .insert(header::CONTENT_LENGTH, header::HeaderValue::from(len));
+            BoxBody::new(HeadBody(len))
+        }))
     } else {
         Ok(res.map_into_boxed_body())
+    }
+}
+
+/// The body of a `HEAD` answer: the size of the `GET` body it stands for, and
+/// no bytes. The HTTP/1 codec writes that size as `Content-Length` and, having
+/// seen a `HEAD` request, sends no body.
+struct HeadBody(u64);
+
+impl MessageBody for HeadBody {
+    type Error = std::convert::Infallible;
+
+    fn size(&self) -> actix_web::body::BodySize {
+        actix_web::body::BodySize::Sized(self.0)
+    }
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<actix_web::web::Bytes, Self::Error>>> {
+        std::task::Poll::Ready(None)
     }
 }
 

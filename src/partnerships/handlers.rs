@@ -532,6 +532,7 @@ pub async fn update_partnership(
                     change = change.value("agreement", &agreement);
                 }
                 audit::record(conn, &caller, change)?;
+                keeps_activation_conditions(conn, &id)?;
                 load(conn, &id)
             })
         })
@@ -563,6 +564,37 @@ fn facts(conn: &mut DbConn, row: &PartnershipRow) -> Result<rules::Facts, ApiErr
         agreement_signed: row.agreement_signed_on.is_some(),
         cross_sector: row.cross_sector,
     })
+}
+
+/// An active partnership keeps what activating it required (two current
+/// members, a lead, the signed agreement, both sectors when cross-sector): a
+/// change that would lose one is refused with 422 naming each condition, and
+/// rolled back with the transaction. To make such a change, suspend the
+/// partnership first; resuming checks the conditions again.
+fn keeps_activation_conditions(conn: &mut DbConn, id: &str) -> Result<(), ApiError> {
+    let row = load(conn, id)?;
+    let status = status_of(&row);
+    if status != PartnershipStatus::Active {
+        return Ok(());
+    }
+    let unmet = rules::unmet_for_activation(&facts(conn, &row)?);
+    if unmet.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        crate::error::ProblemCode::ValidationFailed,
+        "An active partnership must keep what activating it required; suspend it first to make this change.",
+    )
+    .with_errors(
+        unmet
+            .into_iter()
+            .map(|(field, code, message)| FieldError::new(field, code, message))
+            .collect(),
+    )
+    .with_transition(
+        status.as_str(),
+        status.allowed().iter().map(|t| t.as_str().to_owned()).collect(),
+    ))
 }
 
 async fn transition(
@@ -915,6 +947,47 @@ fn current_member_for_change(
     Ok(row)
 }
 
+/// Reads one member of a partnership (current or former), with its ETag. Any
+/// signed-in user; API clients with `partnerships:read`.
+#[utoipa::path(
+    tag = "partnerships",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The partnership's id"),
+        ("member_id" = String, Path, format = Uuid, description = "The member's id"),
+        crate::http::conditional::IfNoneMatch,
+    ),
+    responses(
+        (status = 200, description = "The member", body = PartnershipMember, headers(("ETag" = String))),
+        (status = 304, response = responses::NotModified),
+        (status = 400, response = responses::BadRequest),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 404, response = responses::NotFound),
+        (status = 503, response = responses::ServiceUnavailable),
+    )
+)]
+#[get("/partnerships/{id}/members/{member_id}")]
+pub async fn get_partnership_member(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::ReadDirectory("partnerships"))?;
+    let (id, member_id) = path.into_inner();
+    path_id("id", &id)?;
+    path_id("member_id", &member_id)?;
+    let m = state
+        .db
+        .run(move |conn| {
+            let row = load_member(conn, &id, &member_id)?;
+            member(conn, row)
+        })
+        .await?;
+    Ok(json_with_etag(&req, etag(&m.id, m.version), &m))
+}
+
 /// Lists a partnership's members, current and former (history), by id.
 #[utoipa::path(
     tag = "partnerships",
@@ -1240,6 +1313,7 @@ pub async fn update_partnership_member(
                     ))
                     .execute(conn)?;
                 audit::record(conn, &caller, change)?;
+                keeps_activation_conditions(conn, &id)?;
                 let row = load_member(conn, &id, &member_id)?;
                 member(conn, row)
             })
@@ -1321,6 +1395,7 @@ pub async fn leave_partnership(
                     &caller,
                     Change::new("partnership_member", &member_id, "leave").value("left_on", left),
                 )?;
+                keeps_activation_conditions(conn, &id)?;
                 let row = load_member(conn, &id, &member_id)?;
                 member(conn, row)
             })

@@ -511,6 +511,47 @@ pub async fn apply_responsibility_template(
     }))
 }
 
+/// Reads one responsibility, with its ETag. Any signed-in user; API clients
+/// with `partnerships:read`.
+#[utoipa::path(
+    tag = "partnerships",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The partnership's id"),
+        ("task_id" = String, Path, format = Uuid, description = "The responsibility's id"),
+        crate::http::conditional::IfNoneMatch,
+    ),
+    responses(
+        (status = 200, description = "The responsibility", body = Responsibility, headers(("ETag" = String))),
+        (status = 304, response = responses::NotModified),
+        (status = 400, response = responses::BadRequest),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 404, response = responses::NotFound),
+        (status = 503, response = responses::ServiceUnavailable),
+    )
+)]
+#[get("/partnerships/{id}/responsibilities/{task_id}")]
+pub async fn get_responsibility(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::ReadDirectory("partnerships"))?;
+    let (id, task) = path.into_inner();
+    path_id("id", &id)?;
+    path_id("task_id", &task)?;
+    let row = state.db.run(move |conn| load(conn, &id, &task)).await?;
+    let t = present(row, today());
+    // The tag that `If-Match` on its changes expects.
+    Ok(crate::http::conditional::json_with_etag(
+        &req,
+        etag(&t.id, t.version),
+        &t,
+    ))
+}
+
 /// Changes to a responsibility: an absent field is unchanged, `null` clears it.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

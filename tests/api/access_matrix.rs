@@ -171,6 +171,8 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("list_partnerships", DIRECTORY),
         ("get_partnership", DIRECTORY),
         ("list_partnership_members", DIRECTORY),
+        ("get_partnership_member", DIRECTORY),
+        ("get_responsibility", DIRECTORY),
         ("get_partnership_sector_mix", DIRECTORY),
         ("list_organization_partnerships", DIRECTORY),
         ("create_partnership", &[Admin, CoordinatorOfThisProject]),

@@ -702,3 +702,147 @@ async fn a_coordinator_creates_partnerships_of_their_project_only() {
         .await
         .assert_problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn a_member_and_a_task_are_readable_with_the_etag_their_changes_expect() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let p = &s.partnership;
+    let m = add(&app, p, &s.jst, "partner").await;
+    let member = m["id"].as_str().unwrap();
+    let member_uri = format!("/api/v1/partnerships/{p}/members/{member}");
+    let res = app.get_as(&admin, &member_uri).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["organization_id"], s.jst);
+    let tag = res.header("etag").unwrap().to_owned();
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::get()
+                .uri(&member_uri)
+                .insert_header(("if-none-match", tag.as_str())),
+        )
+        .await;
+    assert_eq!(res.status, 304);
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::patch()
+                .uri(&member_uri)
+                .insert_header(("if-match", tag.as_str()))
+                .set_json(json!({"role": "associate"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    let tasks = format!("/api/v1/partnerships/{p}/responsibilities");
+    let task = app
+        .post_json_as(
+            &admin,
+            &tasks,
+            json!({"member_id": member, "category": "launch", "title": "Launch"}),
+        )
+        .await;
+    assert_eq!(task.status, 201, "{}", task.text());
+    let task_uri = format!("{tasks}/{}", task.json()["id"].as_str().unwrap());
+    let res = app.get_as(&admin, &task_uri).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["title"], "Launch");
+    let tag = res.header("etag").unwrap().to_owned();
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::post()
+                .uri(&format!("{task_uri}/start"))
+                .insert_header(("if-match", tag.as_str())),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    // Another partnership's task is not found under this one.
+    let other = app
+        .post_json_as(&admin, "/api/v1/partnerships", json!({"name": "Other"}))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = task_uri.replace(p.as_str(), &other);
+    app.get_as(&admin, &wrong)
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn an_active_partnership_keeps_its_lead_public_sector_member_and_agreement() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let p = &s.partnership;
+    let lead = add(&app, p, &s.ngo, "lead").await;
+    let public = add(&app, p, &s.jst, "partner").await;
+    let res = app
+        .patch_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}"),
+            json!({"agreement": {"signed_on": "2026-02-01"}}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(act(&app, p, "activate").await.status, 200);
+    let lead_uri = format!(
+        "/api/v1/partnerships/{p}/members/{}",
+        lead["id"].as_str().unwrap()
+    );
+    let public_uri = format!(
+        "/api/v1/partnerships/{p}/members/{}",
+        public["id"].as_str().unwrap()
+    );
+
+    // Losing the lead, the only public-sector member, or the agreement: 422,
+    // each naming the condition, and nothing changes.
+    let body = app
+        .patch_json_as(&admin, &lead_uri, json!({"role": "partner"}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(codes(&body), ["lead_required"]);
+    assert_eq!(body["current_state"], "active");
+    let body = app
+        .post_json_as(&admin, &format!("{public_uri}/leave"), json!({}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert!(
+        codes(&body).contains(&"public_sector_member_required".to_owned()),
+        "{body}"
+    );
+    let body = app
+        .patch_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}"),
+            json!({"agreement": {"signed_on": null}}),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(codes(&body), ["agreement_not_signed"]);
+    let lead_now = app.get_as(&admin, &lead_uri).await.json();
+    assert_eq!(lead_now["role"], "lead");
+    let public_now = app.get_as(&admin, &public_uri).await.json();
+    assert_eq!(public_now["current"], true);
+    let p_now = app
+        .get_as(&admin, &format!("/api/v1/partnerships/{p}"))
+        .await
+        .json();
+    assert_eq!(p_now["status"], "active");
+    assert_eq!(p_now["agreement"]["signed_on"], "2026-02-01");
+
+    // Suspended, the same change is allowed; resuming checks again.
+    assert_eq!(act(&app, p, "suspend").await.status, 200);
+    let res = app
+        .post_json_as(&admin, &format!("{public_uri}/leave"), json!({}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let body = act(&app, p, "resume")
+        .await
+        .assert_problem(422, "validation_failed");
+    assert!(codes(&body).contains(&"public_sector_member_required".to_owned()));
+}

@@ -14,7 +14,6 @@ use std::cell::OnceCell;
 use std::rc::Rc;
 
 use actix_web::body::{BoxBody, MessageBody};
-use futures_util::future::LocalBoxFuture;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
@@ -25,6 +24,7 @@ use coopera::db::Db;
 use coopera::{AppState, build_app};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use futures_util::future::LocalBoxFuture;
 use serde_json::Value;
 
 pub const TEST_DATABASE_ENV: &str = "COOPERA_TEST_DATABASE_URL";
@@ -46,7 +46,9 @@ pub struct TestApp {
 }
 
 type TestService =
-    dyn Fn(TestRequest) -> LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, actix_web::Error>>;
+    dyn Fn(
+        TestRequest,
+    ) -> LocalBoxFuture<'static, Result<ServiceResponse<BoxBody>, actix_web::Error>>;
 
 /// A response with its body read.
 pub struct TestResponse {
@@ -71,6 +73,29 @@ impl TestResponse {
 
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Every problem any test receives must be one the catalogue describes
+    /// (`GET /problems/{code}`), with that code's status and `type`: checked
+    /// on every response, so a new error path cannot ship an undocumented code.
+    #[track_caller]
+    fn check_problem_against_the_catalogue(&self) {
+        if self.header("content-type") != Some("application/problem+json") {
+            return;
+        }
+        let body = self.json();
+        let code = body["code"].as_str().unwrap_or_default();
+        let known = coopera::error::ProblemCode::from_code(code)
+            .unwrap_or_else(|| panic!("problem code `{code}` is not in the catalogue: {body}"));
+        assert_eq!(body["type"], format!("/problems/{code}"), "{body}");
+        // The token endpoint answers OAuth errors with RFC 6749's statuses.
+        if body.get("error").is_none() {
+            assert_eq!(
+                known.status().as_u16(),
+                self.status.as_u16(),
+                "`{code}` answered with another status than the catalogue's: {body}"
+            );
+        }
     }
 
     /// Asserts a problem response with this status and code, and returns its body.
@@ -155,9 +180,7 @@ impl TestApp {
         Self::respond(res).await
     }
 
-    async fn respond(
-        result: Result<ServiceResponse<BoxBody>, actix_web::Error>,
-    ) -> TestResponse {
+    async fn respond(result: Result<ServiceResponse<BoxBody>, actix_web::Error>) -> TestResponse {
         // As the server does, an error that escapes the app becomes its response.
         let (status, headers, body) = match result {
             Ok(res) => {
@@ -176,11 +199,13 @@ impl TestApp {
                 (status, headers, body)
             }
         };
-        TestResponse {
+        let res = TestResponse {
             status,
             headers,
             body,
-        }
+        };
+        res.check_problem_against_the_catalogue();
+        res
     }
 
     /// Runs `f` on a connection to the test's database.

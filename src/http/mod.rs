@@ -17,12 +17,25 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use crate::error::{ApiError, PROBLEM_JSON, Problem, ProblemCode};
 
-/// The documented paths and their methods, so that a request with the wrong
-/// method gets 405 and `Allow` rather than 404.
-pub struct KnownPaths(Vec<(ResourceDef, Vec<&'static str>)>);
+/// The documented paths, their methods, and whether each operation needs an
+/// access token: a request with the wrong method gets 405 and `Allow` rather
+/// than 404, and one without a token for an operation that needs it gets 401
+/// before anything else of it (its path, query or body) is looked at.
+pub struct KnownPaths(Vec<(ResourceDef, Vec<(&'static str, bool)>)>);
 
 impl KnownPaths {
     pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
+        // An operation needs a token when it declares security requirements
+        // and none of them is the empty one ("anonymous allowed").
+        let needs_token = |op: &utoipa::openapi::path::Operation| {
+            op.security.as_ref().is_some_and(|reqs| {
+                !reqs.is_empty()
+                    && reqs.iter().all(|r| {
+                        serde_json::to_value(r)
+                            .is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                    })
+            })
+        };
         let paths = api
             .paths
             .paths
@@ -37,8 +50,7 @@ impl KnownPaths {
                     ("PATCH", &item.patch),
                 ]
                 .into_iter()
-                .filter(|(_, op)| op.is_some())
-                .map(|(m, _)| m)
+                .filter_map(|(m, op)| op.as_ref().map(|op| (m, needs_token(op))))
                 .collect();
                 (ResourceDef::new(path.as_str()), methods)
             })
@@ -46,12 +58,46 @@ impl KnownPaths {
         Self(paths)
     }
 
-    fn allowed(&self, path: &str) -> Option<&[&'static str]> {
+    fn methods(&self, path: &str) -> Option<&[(&'static str, bool)]> {
         self.0
             .iter()
             .find(|(def, _)| def.is_match(path))
             .map(|(_, methods)| methods.as_slice())
     }
+
+    fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
+        self.methods(path)
+            .map(|methods| methods.iter().map(|(m, _)| *m).collect())
+    }
+
+    /// Whether the operation at `method path` needs an access token.
+    pub fn needs_token(&self, method: &str, path: &str) -> bool {
+        self.methods(path)
+            .is_some_and(|ms| ms.iter().any(|(m, needs)| *m == method && *needs))
+    }
+}
+
+/// Answers 401 to a request without `Authorization` for an operation that
+/// needs a token, before its path, query or body is read: an anonymous caller
+/// learns nothing from validation errors. (A token that is present but invalid
+/// is refused by the caller extractor, which every handler takes first.)
+pub async fn require_token(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
+    if anonymous
+        && req
+            .app_data::<actix_web::web::Data<KnownPaths>>()
+            .is_some_and(|known| known.needs_token(req.method().as_str(), req.path()))
+    {
+        let err = crate::auth::policy::require_signed_in(&crate::auth::Actor::Anonymous)
+            .err()
+            .unwrap_or_else(|| ApiError::internal("an anonymous caller was signed in"));
+        let res = actix_web::ResponseError::error_response(&err);
+        return Ok(req.into_response(res));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 /// Answers requests that match no route: 405 where the path exists with other

@@ -122,3 +122,40 @@ async fn answers_with_personal_data_are_never_stored_by_caches() {
     let res = app.get_as(&admin, "/api/v1/projects").await;
     assert_eq!(res.header("cache-control"), None);
 }
+
+#[actix_web::test]
+async fn an_anonymous_caller_gets_401_before_anything_else_is_read() {
+    let app = TestApp::new().await;
+    for req in [
+        // An incomplete body, an unknown field, a path id that is no UUID, a
+        // bad query: none of it is looked at before the caller.
+        TestRequest::post()
+            .uri("/api/v1/organizations")
+            .set_json(json!({"nme": "x"})),
+        TestRequest::patch()
+            .uri("/api/v1/people/not-a-uuid")
+            .set_json(json!({})),
+        TestRequest::get().uri("/api/v1/projects?limit=100000"),
+        TestRequest::post()
+            .uri("/api/v1/people")
+            .insert_header(("content-type", "text/plain"))
+            .set_payload("x"),
+    ] {
+        let res = app.send(req).await;
+        res.assert_problem(401, "unauthorized");
+        assert!(res.header("www-authenticate").is_some());
+    }
+    // Public operations answer without a token.
+    assert_eq!(
+        app.get("/api/v1/territorial-units?limit=1").await.status,
+        200
+    );
+    assert_eq!(app.get("/problems").await.status, 200);
+    app.send(
+        TestRequest::post()
+            .uri("/api/v1/auth/token")
+            .set_form([("grant_type", "password")]),
+    )
+    .await
+    .assert_problem(400, "invalid_parameter");
+}

@@ -4,8 +4,8 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::AppState;
 use crate::error::{ApiError, responses};
+use crate::state::AppState;
 
 /// The state a health check reports.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]

@@ -18,6 +18,7 @@ pub mod partnerships;
 pub mod people;
 pub mod problems;
 pub mod projects;
+pub mod state;
 pub mod territorial_units;
 
 use actix_cors::Cors;
@@ -30,18 +31,8 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::CorsOrigins;
-use crate::db::Db;
 
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub tokens: std::sync::Arc<auth::jwt::TokenKeys>,
-    pub body_limit: usize,
-    pub cors: CorsOrigins,
-    /// Whose `X-Forwarded-For` names the client (see [`http::client_addr`]).
-    pub trusted_proxies: http::client_addr::TrustedProxies,
-}
+pub use state::AppState;
 
 /// Registers every documented route. Used by [`build_app`] and [`openapi_document`],
 /// so the served API and its document cannot differ.

@@ -16,7 +16,6 @@ use validator::Validate;
 
 use super::handlers::project_exists;
 use super::rules::{LocationTally, location_key, tally};
-use crate::AppState;
 use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::DbConn;
@@ -27,6 +26,7 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::path_id;
 use crate::organizations::model::double_option;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = cp)]

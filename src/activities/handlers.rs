@@ -12,7 +12,6 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::rules::{ActivityType, location_key};
-use crate::AppState;
 use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::DbConn;
@@ -23,6 +22,7 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::path_id;
 use crate::organizations::model::double_option;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = act)]

@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::Caller;
-use crate::AppState;
 use crate::auth::policy::{Permission, authorize};
 use crate::db::schema::change_log::dsl as cl;
 use crate::error::{ApiError, responses};
 use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, SeqListParams};
+use crate::state::AppState;
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = crate::db::schema::change_log)]

@@ -14,13 +14,13 @@ use validator::Validate;
 
 use super::policy::{Permission, SCOPES, authorize};
 use super::secrets;
-use crate::AppState;
 use crate::audit::{self, Caller, Change};
 use crate::db::schema::api_clients as ac;
 use crate::error::{ApiError, FieldError, responses};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ac)]

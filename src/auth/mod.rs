@@ -21,8 +21,8 @@ use actix_web::{FromRequest, HttpRequest, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// A role a user holds. Global roles have no scope; the others name the project
 /// or organisation they apply to.

@@ -17,10 +17,10 @@ use utoipa::ToSchema;
 
 use super::users::{UserRow, load_roles, normalize_email};
 use super::{Actor, ClientActor, UserActor, secrets, throttle};
-use crate::AppState;
 use crate::db::DbConn;
 use crate::db::schema::{api_clients, refresh_tokens as rt, users};
 use crate::error::{ApiError, FieldError, ProblemCode, responses};
+use crate::state::AppState;
 
 /// A token request, form-encoded (`application/x-www-form-urlencoded`).
 #[derive(Debug, Deserialize, ToSchema)]

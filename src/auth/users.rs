@@ -11,7 +11,6 @@ use validator::Validate;
 
 use super::policy::{Permission, authorize};
 use super::{Actor, Role};
-use crate::AppState;
 use crate::audit::{self, Caller, Change};
 use crate::db::DbConn;
 use crate::db::schema::{
@@ -22,6 +21,7 @@ use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::organizations::model::MemberStatus;
+use crate::state::AppState;
 
 /// A global role; project and organisation roles come from coordinator
 /// assignments and organisation memberships.

@@ -14,7 +14,6 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::rules::{Area, Review, ReviewStatus, normalize_tag};
-use crate::AppState;
 use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{
     GoodPracticeVisibility, Permission, authorize, good_practice_visibility, require_signed_in,
@@ -27,6 +26,7 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::{path_id, text_param, uuid_param};
 use crate::organizations::model::double_option;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = gp)]

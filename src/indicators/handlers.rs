@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::rules::{IndicatorKind, percent};
-use crate::AppState;
 use crate::activities::handlers::project_exists;
 use crate::activities::rules::ActivityType;
 use crate::audit::{self, Caller, Change};
@@ -24,6 +23,7 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::path_id;
 use crate::organizations::model::double_option;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ri)]

@@ -4,7 +4,6 @@ use diesel::prelude::*;
 
 use super::model::*;
 use super::rules::{OrganizationFields, normalize};
-use crate::AppState;
 use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{
     Permission, allows, authorize, joins_without_consent, require_signed_in,
@@ -18,6 +17,7 @@ use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::text_param;
+use crate::state::AppState;
 
 fn load(conn: &mut DbConn, id: &str) -> Result<OrganizationRow, ApiError> {
     org::table

@@ -7,7 +7,6 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::rules::{self, PartnerRole, PartnershipStatus, Transition};
-use crate::AppState;
 use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::DbConn;
@@ -21,6 +20,7 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::{path_id, text_param};
 use crate::organizations::model::{OrganizationKind, double_option};
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ps)]

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::AppState;
 use crate::audit::{self, Caller, Change};
 use crate::auth::Actor;
 use crate::auth::policy::{Permission, allows, authorize, require_signed_in};
@@ -18,6 +17,7 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::text_param;
 use crate::organizations::model::{MemberRole, MemberStatus, double_option};
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = people)]

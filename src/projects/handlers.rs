@@ -7,7 +7,6 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::rules::{ProjectStatus, Transition};
-use crate::AppState;
 use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::DbConn;
@@ -18,6 +17,7 @@ use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::text_param;
 use crate::organizations::model::double_option;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = pr)]

@@ -2,12 +2,12 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use diesel::prelude::*;
 
 use super::model::{TerritorialUnit, TerritorialUnitFilter, TerritorialUnitRow};
-use crate::AppState;
 use crate::db::schema::territorial_units::dsl as tu;
 use crate::error::{ApiError, responses};
 use crate::http::conditional::{etag, json_with_etag};
 use crate::http::extract::ApiQuery;
 use crate::http::pagination::{ListParams, Page};
+use crate::state::AppState;
 
 /// Lists territorial units, ordered by code.
 #[utoipa::path(

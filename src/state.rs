@@ -1,0 +1,16 @@
+//! What every handler can reach: the application state built once at start
+//! (`main.rs`, or a test) and shared by every worker.
+
+use crate::config::CorsOrigins;
+use crate::db::Db;
+use crate::http::client_addr::TrustedProxies;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub tokens: std::sync::Arc<crate::auth::jwt::TokenKeys>,
+    pub body_limit: usize,
+    pub cors: CorsOrigins,
+    /// Whose `X-Forwarded-For` names the client (see [`crate::http::client_addr`]).
+    pub trusted_proxies: TrustedProxies,
+}

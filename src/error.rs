@@ -127,6 +127,13 @@ struct ErrorInner {
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+/// A value read back from the database that must be one its enum knows. One
+/// that does not parse (a row written by hand, a newer version's value) is a
+/// logged 500, never silently taken for a default.
+pub fn stored<T>(parsed: Option<T>, what: &str, raw: &str) -> Result<T, ApiError> {
+    parsed.ok_or_else(|| ApiError::internal(format!("stored {what} `{raw}` is not a known value")))
+}
+
 /// A state name with its indefinite article, capitalised, for problem details:
 /// "A draft", "An active", "An in progress".
 pub fn with_article(state: &str) -> String {

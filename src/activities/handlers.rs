@@ -16,7 +16,7 @@ use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::DbConn;
 use crate::db::schema::{activities as act, campaign_locations as cl, campaigns as cp};
-use crate::error::{ApiError, FieldError, responses};
+use crate::error::{ApiError, FieldError, responses, stored};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
@@ -91,13 +91,15 @@ pub struct Activity {
     pub version: i64,
 }
 
-impl From<ActivityRow> for Activity {
-    fn from(r: ActivityRow) -> Self {
-        Self {
+impl TryFrom<ActivityRow> for Activity {
+    type Error = ApiError;
+
+    fn try_from(r: ActivityRow) -> Result<Self, ApiError> {
+        Ok(Self {
             id: r.id,
             project_id: r.project_id,
             campaign_id: r.campaign_id,
-            kind: ActivityType::parse(&r.kind).unwrap_or(ActivityType::Workshop),
+            kind: stored(ActivityType::parse(&r.kind), "activity type", &r.kind)?,
             title: r.title,
             held_on: r.held_on,
             place: r.place,
@@ -108,7 +110,7 @@ impl From<ActivityRow> for Activity {
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
             version: r.version,
-        }
+        })
     }
 }
 
@@ -340,7 +342,7 @@ pub async fn list_activities(
         })
         .await?;
     let page = Page::from_rows(rows, &page, |r| r.id.clone());
-    Ok(HttpResponse::Ok().json(page.map(Activity::from)))
+    Ok(HttpResponse::Ok().json(page.try_map(Activity::try_from)?))
 }
 
 /// A new activity.
@@ -476,7 +478,7 @@ pub async fn create_activity(
         .await?;
     Ok(respond(
         actix_web::http::StatusCode::CREATED,
-        Activity::from(row),
+        Activity::try_from(row)?,
     ))
 }
 
@@ -507,7 +509,7 @@ pub async fn get_activity(
     authorize(&caller.actor, Permission::ReadDirectory("projects"))?;
     let id = id.into_inner();
     path_id("id", &id)?;
-    let a = Activity::from(state.db.run(move |conn| load(conn, &id)).await?);
+    let a = Activity::try_from(state.db.run(move |conn| load(conn, &id)).await?)?;
     Ok(json_with_etag(&req, etag(&a.id, a.version), &a))
 }
 
@@ -685,7 +687,7 @@ pub async fn update_activity(
         .await?;
     Ok(respond(
         actix_web::http::StatusCode::OK,
-        Activity::from(row),
+        Activity::try_from(row)?,
     ))
 }
 

@@ -20,7 +20,7 @@ use crate::auth::policy::{
 };
 use crate::db::DbConn;
 use crate::db::schema::{good_practice_tags as gt, good_practices as gp};
-use crate::error::{ApiError, FieldError, responses};
+use crate::error::{ApiError, FieldError, responses, stored};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
@@ -102,16 +102,20 @@ pub struct Tag(String);
 #[allow(dead_code)]
 pub struct ReviewName(String);
 
-fn present(r: PracticeRow, tags: Vec<String>) -> GoodPractice {
-    let status = ReviewStatus::parse(&r.status).unwrap_or(ReviewStatus::Proposed);
-    GoodPractice {
+fn present(r: PracticeRow, tags: Vec<String>) -> Result<GoodPractice, ApiError> {
+    let status = stored(ReviewStatus::parse(&r.status), "review status", &r.status)?;
+    Ok(GoodPractice {
         id: r.id,
         project_id: r.project_id,
         organization_id: r.organization_id,
         title: r.title,
         description: r.description,
         plane: r.plane,
-        area: r.area.as_deref().and_then(Area::parse),
+        area: r
+            .area
+            .as_deref()
+            .map(|a| stored(Area::parse(a), "good-practice area", a))
+            .transpose()?,
         tags,
         allowed_transitions: status
             .allowed()
@@ -124,7 +128,7 @@ fn present(r: PracticeRow, tags: Vec<String>) -> GoodPractice {
         created_at: r.created_at.and_utc(),
         updated_at: r.updated_at.and_utc(),
         version: r.version,
-    }
+    })
 }
 
 fn tags_of(conn: &mut DbConn, ids: &[String]) -> Result<HashMap<String, Vec<String>>, ApiError> {
@@ -168,7 +172,7 @@ fn load(
     let tags = tags_of(conn, std::slice::from_ref(&row.id))?
         .remove(&row.id)
         .unwrap_or_default();
-    Ok(present(row, tags))
+    present(row, tags)
 }
 
 fn respond(status: actix_web::http::StatusCode, g: GoodPractice) -> HttpResponse {
@@ -372,10 +376,10 @@ pub async fn list_good_practices(
         })
         .await?;
     let page = Page::from_rows(rows, &page, |r| r.id.clone());
-    Ok(HttpResponse::Ok().json(page.map(|r| {
+    Ok(HttpResponse::Ok().json(page.try_map(|r| {
         let t = tags.remove(&r.id).unwrap_or_default();
         present(r, t)
-    })))
+    })?))
 }
 
 /// A proposed good practice.
@@ -716,7 +720,11 @@ async fn review(
                     },
                 )?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
-                let status = ReviewStatus::parse(&current.status).unwrap_or(ReviewStatus::Proposed);
+                let status = stored(
+                    ReviewStatus::parse(&current.status),
+                    "review status",
+                    &current.status,
+                )?;
                 let Some(next) = status.apply(review) else {
                     return Err(ApiError::invalid_transition(
                         status.as_str(),

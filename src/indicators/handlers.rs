@@ -17,7 +17,7 @@ use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::DbConn;
 use crate::db::schema::{activities as act, projects as pr, result_indicators as ri};
-use crate::error::{ApiError, FieldError, responses};
+use crate::error::{ApiError, FieldError, responses, stored};
 use crate::http::conditional::{check_if_match_version, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
@@ -79,8 +79,8 @@ pub struct Indicator {
     pub version: i64,
 }
 
-fn kind_of(r: &IndicatorRow) -> IndicatorKind {
-    IndicatorKind::parse(&r.kind).unwrap_or(IndicatorKind::Manual)
+fn kind_of(r: &IndicatorRow) -> Result<IndicatorKind, ApiError> {
+    stored(IndicatorKind::parse(&r.kind), "indicator kind", &r.kind)
 }
 
 /// The achieved value of an indicator, computed now for the computed kinds.
@@ -94,7 +94,7 @@ fn achieved(conn: &mut DbConn, r: &IndicatorRow) -> Result<Option<f64>, ApiError
         }
         q
     };
-    Ok(match kind_of(r) {
+    Ok(match kind_of(r)? {
         IndicatorKind::Manual => r.manual_value,
         IndicatorKind::ActivityCount => {
             let n: i64 = of_project().count().get_result(conn)?;
@@ -111,7 +111,7 @@ fn achieved(conn: &mut DbConn, r: &IndicatorRow) -> Result<Option<f64>, ApiError
 
 fn present(conn: &mut DbConn, r: IndicatorRow) -> Result<Indicator, ApiError> {
     let achieved = achieved(conn, &r)?;
-    let kind = kind_of(&r);
+    let kind = kind_of(&r)?;
     Ok(Indicator {
         percent: percent(r.target, achieved),
         achieved,
@@ -121,7 +121,11 @@ fn present(conn: &mut DbConn, r: IndicatorRow) -> Result<Indicator, ApiError> {
         unit: r.unit,
         target: r.target,
         kind,
-        activity_type: r.activity_type.as_deref().and_then(ActivityType::parse),
+        activity_type: r
+            .activity_type
+            .as_deref()
+            .map(|t| stored(ActivityType::parse(t), "activity type", t))
+            .transpose()?,
         value: r.manual_value,
         created_at: r.created_at.and_utc(),
         updated_at: r.updated_at.and_utc(),
@@ -466,7 +470,7 @@ pub async fn update_indicator(
                 let shown = present(conn, current.clone())?;
                 // A new activity changes a computed value, not the indicator.
                 check_if_match_version(&headers, &current.id, current.version, &tag(&shown))?;
-                let kind = kind_of(&current);
+                let kind = kind_of(&current)?;
                 check_kind(kind, b.value.flatten(), b.activity_type.flatten())?;
                 let name = b
                     .name

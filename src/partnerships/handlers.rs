@@ -14,7 +14,7 @@ use crate::db::schema::{
     organizations as org, partnership_members as pm, partnership_team_members as ptm,
     partnerships as ps,
 };
-use crate::error::{ApiError, FieldError, responses};
+use crate::error::{ApiError, FieldError, responses, stored};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
@@ -112,7 +112,7 @@ impl From<Transition> for TransitionName {
 
 /// 409 if the partnership is dissolved: its record is final.
 pub(crate) fn ensure_not_dissolved(row: &PartnershipRow) -> Result<(), ApiError> {
-    if status_of(row) == PartnershipStatus::Dissolved {
+    if status_of(row)? == PartnershipStatus::Dissolved {
         return Err(ApiError::invalid_transition(
             "dissolved",
             Vec::new(),
@@ -122,14 +122,20 @@ pub(crate) fn ensure_not_dissolved(row: &PartnershipRow) -> Result<(), ApiError>
     Ok(())
 }
 
-fn status_of(row: &PartnershipRow) -> PartnershipStatus {
-    PartnershipStatus::parse(&row.status).unwrap_or(PartnershipStatus::Draft)
+fn status_of(row: &PartnershipRow) -> Result<PartnershipStatus, ApiError> {
+    stored(
+        PartnershipStatus::parse(&row.status),
+        "partnership status",
+        &row.status,
+    )
 }
 
-impl From<PartnershipRow> for Partnership {
-    fn from(r: PartnershipRow) -> Self {
-        let status = status_of(&r);
-        Self {
+impl TryFrom<PartnershipRow> for Partnership {
+    type Error = ApiError;
+
+    fn try_from(r: PartnershipRow) -> Result<Self, ApiError> {
+        let status = status_of(&r)?;
+        Ok(Self {
             id: r.id,
             name: r.name,
             purpose: r.purpose,
@@ -146,7 +152,7 @@ impl From<PartnershipRow> for Partnership {
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
             version: r.version,
-        }
+        })
     }
 }
 
@@ -181,11 +187,11 @@ fn may_manage(caller: &Caller, conn: &mut DbConn, row: &PartnershipRow) -> Resul
     )
 }
 
-fn respond(row: PartnershipRow) -> HttpResponse {
-    let p = Partnership::from(row);
-    HttpResponse::Ok()
+fn respond(row: PartnershipRow) -> Result<HttpResponse, ApiError> {
+    let p = Partnership::try_from(row)?;
+    Ok(HttpResponse::Ok()
         .insert_header(header::ETag(etag(&p.id, p.version)))
-        .json(p)
+        .json(p))
 }
 
 /// Locks the partnership's row for the transaction and reads it.
@@ -290,7 +296,7 @@ pub async fn list_partnerships(
         })
         .await?;
     let page = Page::from_rows(rows, &page, |r| r.id.clone());
-    Ok(HttpResponse::Ok().json(page.map(Partnership::from)))
+    Ok(HttpResponse::Ok().json(page.try_map(Partnership::try_from)?))
 }
 
 /// A new partnership; it starts as a `draft`.
@@ -384,7 +390,7 @@ pub async fn create_partnership(
             })
         })
         .await?;
-    let p = Partnership::from(row);
+    let p = Partnership::try_from(row)?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/partnerships/{}", p.id)))
         .insert_header(header::ETag(etag(&p.id, p.version)))
@@ -419,7 +425,7 @@ pub async fn get_partnership(
     let id = id.into_inner();
     path_id("id", &id)?;
     let row = state.db.run(move |conn| load(conn, &id)).await?;
-    let p = Partnership::from(row);
+    let p = Partnership::try_from(row)?;
     Ok(json_with_etag(&req, etag(&p.id, p.version), &p))
 }
 
@@ -484,7 +490,7 @@ pub async fn update_partnership(
                 let current = lock(conn, &id)?;
                 may_manage(&caller, conn, &current)?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
-                let status = status_of(&current);
+                let status = status_of(&current)?;
                 if status == PartnershipStatus::Dissolved {
                     return Err(ApiError::invalid_transition(
                         status.as_str(),
@@ -537,7 +543,7 @@ pub async fn update_partnership(
             })
         })
         .await?;
-    Ok(respond(row))
+    respond(row)
 }
 
 /// Why a partnership is dissolved.
@@ -559,8 +565,13 @@ fn facts(conn: &mut DbConn, row: &PartnershipRow) -> Result<rules::Facts, ApiErr
     Ok(rules::Facts {
         current_members: members
             .iter()
-            .filter_map(|(k, r)| Some((OrganizationKind::parse(k)?, PartnerRole::parse(r)?)))
-            .collect(),
+            .map(|(k, r)| {
+                Ok((
+                    stored(OrganizationKind::parse(k), "organisation kind", k)?,
+                    stored(PartnerRole::parse(r), "partner role", r)?,
+                ))
+            })
+            .collect::<Result<_, ApiError>>()?,
         agreement_signed: row.agreement_signed_on.is_some(),
         cross_sector: row.cross_sector,
     })
@@ -573,7 +584,7 @@ fn facts(conn: &mut DbConn, row: &PartnershipRow) -> Result<rules::Facts, ApiErr
 /// partnership first; resuming checks the conditions again.
 fn keeps_activation_conditions(conn: &mut DbConn, id: &str) -> Result<(), ApiError> {
     let row = load(conn, id)?;
-    let status = status_of(&row);
+    let status = status_of(&row)?;
     if status != PartnershipStatus::Active {
         return Ok(());
     }
@@ -615,7 +626,7 @@ async fn transition(
                 let current = lock(conn, &id)?;
                 may_manage(&caller, conn, &current)?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
-                let status = status_of(&current);
+                let status = status_of(&current)?;
                 let allowed: Vec<String> = status
                     .allowed()
                     .iter()
@@ -664,7 +675,7 @@ async fn transition(
             })
         })
         .await?;
-    Ok(respond(row))
+    respond(row)
 }
 
 /// Activates a draft partnership (`draft` → `active`). Needs at least two current
@@ -892,8 +903,8 @@ fn member(conn: &mut DbConn, row: MemberRow) -> Result<PartnershipMember, ApiErr
         partnership_id: row.partnership_id,
         organization_id: row.organization_id,
         organization_name: name,
-        organization_kind: OrganizationKind::parse(&kind).unwrap_or(OrganizationKind::Ngo),
-        role: PartnerRole::parse(&row.role).unwrap_or(PartnerRole::Partner),
+        organization_kind: stored(OrganizationKind::parse(&kind), "organisation kind", &kind)?,
+        role: stored(PartnerRole::parse(&row.role), "partner role", &row.role)?,
         joined_on: row.joined_on,
         left_on: row.left_on,
         local_coordinator_person_id: row.local_coordinator_person_id,
@@ -1121,7 +1132,7 @@ pub async fn add_partnership_member(
             crate::db::write_transaction(conn, |conn| {
                 let current = lock(conn, &id)?;
                 may_manage(&caller, conn, &current)?;
-                if status_of(&current) == PartnershipStatus::Dissolved {
+                if status_of(&current)? == PartnershipStatus::Dissolved {
                     return Err(ApiError::invalid_transition(
                         "dissolved",
                         Vec::new(),
@@ -1553,7 +1564,7 @@ pub async fn list_organization_partnerships(
         })
         .await?;
     let page = Page::from_rows(rows, &page, |r| r.id.clone());
-    Ok(HttpResponse::Ok().json(page.map(Partnership::from)))
+    Ok(HttpResponse::Ok().json(page.try_map(Partnership::try_from)?))
 }
 
 crate::http::pagination::page_schema!(PartnershipPage, Partnership, "A page of partnerships.");

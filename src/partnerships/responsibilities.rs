@@ -16,7 +16,7 @@ use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::DbConn;
 use crate::db::schema::{partnership_members as pm, partnerships as ps, responsibilities as rs};
-use crate::error::{ApiError, FieldError, responses};
+use crate::error::{ApiError, FieldError, responses, stored};
 use crate::http::conditional::{check_if_match, etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
@@ -69,15 +69,18 @@ pub struct Responsibility {
     pub version: i64,
 }
 
-fn present(r: TaskRow, today: NaiveDate) -> Responsibility {
-    let status = TaskStatus::parse(&r.status).unwrap_or(TaskStatus::Todo);
-    Responsibility {
+fn present(r: TaskRow, today: NaiveDate) -> Result<Responsibility, ApiError> {
+    let status = stored(TaskStatus::parse(&r.status), "task status", &r.status)?;
+    Ok(Responsibility {
         overdue: is_overdue(status, r.due_on, today),
         id: r.id,
         partnership_id: r.partnership_id,
         member_id: r.member_id,
-        category: ResponsibilityCategory::parse(&r.category)
-            .unwrap_or(ResponsibilityCategory::Launch),
+        category: stored(
+            ResponsibilityCategory::parse(&r.category),
+            "responsibility category",
+            &r.category,
+        )?,
         title: r.title,
         description: r.description,
         due_on: r.due_on,
@@ -86,7 +89,7 @@ fn present(r: TaskRow, today: NaiveDate) -> Responsibility {
         created_at: r.created_at.and_utc(),
         updated_at: r.updated_at.and_utc(),
         version: r.version,
-    }
+    })
 }
 
 fn today() -> NaiveDate {
@@ -248,7 +251,7 @@ pub async fn list_responsibilities(
         })
         .await?;
     let page = Page::from_rows(rows, &page, |r| r.id.clone());
-    Ok(HttpResponse::Ok().json(page.map(|r| present(r, now))))
+    Ok(HttpResponse::Ok().json(page.try_map(|r| present(r, now))?))
 }
 
 /// A new responsibility.
@@ -392,7 +395,7 @@ pub async fn create_responsibility(
             })
         })
         .await?;
-    let t = present(row, today());
+    let t = present(row, today())?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -507,7 +510,10 @@ pub async fn apply_responsibility_template(
         HttpResponse::Created()
     };
     Ok(res.json(ResponsibilityList {
-        items: rows.into_iter().map(|r| present(r, now)).collect(),
+        items: rows
+            .into_iter()
+            .map(|r| present(r, now))
+            .collect::<Result<_, _>>()?,
     }))
 }
 
@@ -543,7 +549,7 @@ pub async fn get_responsibility(
     path_id("id", &id)?;
     path_id("task_id", &task)?;
     let row = state.db.run(move |conn| load(conn, &id, &task)).await?;
-    let t = present(row, today());
+    let t = present(row, today())?;
     // The tag that `If-Match` on its changes expects.
     Ok(crate::http::conditional::json_with_etag(
         &req,
@@ -620,7 +626,11 @@ pub async fn update_responsibility(
                     .execute(conn)?;
                 let current = load(conn, &id, &task)?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
-                let status = TaskStatus::parse(&current.status).unwrap_or(TaskStatus::Todo);
+                let status = stored(
+                    TaskStatus::parse(&current.status),
+                    "task status",
+                    &current.status,
+                )?;
                 if !status.is_open() {
                     return Err(ApiError::invalid_transition(
                         status.as_str(),
@@ -660,7 +670,7 @@ pub async fn update_responsibility(
             })
         })
         .await?;
-    let t = present(row, today());
+    let t = present(row, today())?;
     Ok(HttpResponse::Ok()
         .insert_header(header::ETag(etag(&t.id, t.version)))
         .json(t))
@@ -702,7 +712,11 @@ async fn task_transition(
                 }
                 super::handlers::ensure_not_dissolved(&super::handlers::lock(conn, &id)?)?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
-                let status = TaskStatus::parse(&current.status).unwrap_or(TaskStatus::Todo);
+                let status = stored(
+                    TaskStatus::parse(&current.status),
+                    "task status",
+                    &current.status,
+                )?;
                 let Some(next) = status.apply(t) else {
                     return Err(ApiError::invalid_transition(
                         status.as_str(),
@@ -737,7 +751,7 @@ async fn task_transition(
             })
         })
         .await?;
-    let t = present(row, today());
+    let t = present(row, today())?;
     Ok(HttpResponse::Ok()
         .insert_header(header::ETag(etag(&t.id, t.version)))
         .json(t))

@@ -11,7 +11,7 @@ use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::DbConn;
 use crate::db::schema::{people, project_coordinators as pc, projects as pr};
-use crate::error::{ApiError, FieldError, ProblemCode, responses};
+use crate::error::{ApiError, FieldError, ProblemCode, responses, stored};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
@@ -69,9 +69,11 @@ pub struct Project {
     pub version: i64,
 }
 
-impl From<ProjectRow> for Project {
-    fn from(r: ProjectRow) -> Self {
-        Self {
+impl TryFrom<ProjectRow> for Project {
+    type Error = ApiError;
+
+    fn try_from(r: ProjectRow) -> Result<Self, ApiError> {
+        Ok(Self {
             id: r.id,
             code: r.code,
             title: r.title,
@@ -79,13 +81,13 @@ impl From<ProjectRow> for Project {
             starts_on: r.starts_on,
             ends_on: r.ends_on,
             lead_organization_id: r.lead_organization_id,
-            status: ProjectStatus::parse(&r.status).unwrap_or(ProjectStatus::Planned),
+            status: stored(ProjectStatus::parse(&r.status), "project status", &r.status)?,
             description: r.description,
             archived_at: r.archived_at.map(|t| t.and_utc()),
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
             version: r.version,
-        }
+        })
     }
 }
 
@@ -244,7 +246,7 @@ pub async fn list_projects(
         })
         .await?;
     let page = Page::from_rows(rows, &page, |r| r.id.clone());
-    Ok(HttpResponse::Ok().json(page.map(Project::from)))
+    Ok(HttpResponse::Ok().json(page.try_map(Project::try_from)?))
 }
 
 /// Creates a project in the `planned` state. Admins only.
@@ -327,7 +329,7 @@ pub async fn create_project(
             })
         })
         .await?;
-    let p = Project::from(row);
+    let p = Project::try_from(row)?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/projects/{}", p.id)))
         .insert_header(header::ETag(etag(&p.id, p.version)))
@@ -362,7 +364,7 @@ pub async fn get_project(
     let id = id.into_inner();
     crate::http::path_id("id", &id)?;
     let row = state.db.run(move |conn| load(conn, &id)).await?;
-    let p = Project::from(row);
+    let p = Project::try_from(row)?;
     Ok(json_with_etag(&req, etag(&p.id, p.version), &p))
 }
 
@@ -461,7 +463,10 @@ pub async fn update_project(
             })
         })
         .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, Project::from(row)))
+    Ok(respond(
+        actix_web::http::StatusCode::OK,
+        Project::try_from(row)?,
+    ))
 }
 
 async fn transition(
@@ -485,8 +490,11 @@ async fn transition(
                 let current = load(conn, &id)?;
                 authorize(&caller.actor, Permission::UpdateProject { project_id: &id })?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
-                let status =
-                    ProjectStatus::parse(&current.status).unwrap_or(ProjectStatus::Planned);
+                let status = stored(
+                    ProjectStatus::parse(&current.status),
+                    "project status",
+                    &current.status,
+                )?;
                 let Some(next) = status.apply(t) else {
                     return Err(ApiError::invalid_transition(
                         status.as_str(),
@@ -520,7 +528,10 @@ async fn transition(
             })
         })
         .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, Project::from(row)))
+    Ok(respond(
+        actix_web::http::StatusCode::OK,
+        Project::try_from(row)?,
+    ))
 }
 
 /// Starts a planned project (`planned` → `active`). Admins and its coordinators.

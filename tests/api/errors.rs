@@ -421,3 +421,40 @@ async fn a_panicking_handler_is_a_500_problem_not_a_dropped_connection() {
     let body = res.assert_problem(500, "internal_error");
     assert!(!body.to_string().contains("index out of bounds"));
 }
+
+#[actix_web::test]
+async fn a_stored_value_the_code_does_not_know_is_a_500_not_a_default() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::new().await;
+    let project = app.create_project("P-BAD").await;
+    // Only a row written around the service (or by a newer version) can hold
+    // such a value: lift the CHECK constraint in this test's own database.
+    app.db(move |conn| {
+        match conn {
+            coopera::db::DbConn::Sqlite(c) => c.batch_execute(&format!(
+                "PRAGMA ignore_check_constraints = ON;
+                 UPDATE projects SET status = 'paused' WHERE id = '{project}';"
+            ))?,
+            coopera::db::DbConn::Postgres(c) => c.batch_execute(&format!(
+                "DO $$ DECLARE c text; BEGIN
+                   FOR c IN SELECT conname FROM pg_constraint
+                            WHERE conrelid = 'projects'::regclass AND contype = 'c' LOOP
+                     EXECUTE 'ALTER TABLE projects DROP CONSTRAINT ' || quote_ident(c);
+                   END LOOP;
+                 END $$;
+                 UPDATE projects SET status = 'paused' WHERE id = '{project}';"
+            ))?,
+        }
+        Ok(())
+    })
+    .await;
+    let admin = app.admin_token();
+    let body = app
+        .get_as(&admin, "/api/v1/projects")
+        .await
+        .assert_problem(500, "internal_error");
+    assert!(
+        !body.to_string().contains("paused"),
+        "the cause is logged, not returned: {body}"
+    );
+}

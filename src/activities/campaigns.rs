@@ -22,10 +22,10 @@ use crate::db::DbConn;
 use crate::db::schema::{activities as act, campaign_locations as cl, campaigns as cp};
 use crate::error::{ApiError, FieldError, responses};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
+use crate::http::extract::double_option;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::path_id;
-use crate::organizations::model::double_option;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -18,10 +18,10 @@ use crate::db::DbConn;
 use crate::db::schema::{activities as act, campaign_locations as cl, campaigns as cp};
 use crate::error::{ApiError, FieldError, responses, stored};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
+use crate::http::extract::double_option;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::path_id;
-use crate::organizations::model::double_option;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -423,7 +423,11 @@ pub async fn create_activity(
                 project_exists(conn, &id)?;
                 authorize_record(conn, &caller, &id, b.organizer_organization_id.as_deref())?;
                 if let Some(org) = &b.organizer_organization_id {
-                    crate::organizations::ensure_exists(conn, org, "organizer_organization_id")?;
+                    crate::db::references::ensure_organization(
+                        conn,
+                        org,
+                        "organizer_organization_id",
+                    )?;
                 }
                 let (place, place_key) = place_activity(
                     conn,
@@ -609,7 +613,11 @@ pub async fn update_activity(
                 authorize_record(conn, &caller, &current.project_id, organizer.as_deref())?;
                 check_if_match(&headers, &etag(&current.id, current.version))?;
                 if let Some(org) = &organizer {
-                    crate::organizations::ensure_exists(conn, org, "organizer_organization_id")?;
+                    crate::db::references::ensure_organization(
+                        conn,
+                        org,
+                        "organizer_organization_id",
+                    )?;
                 }
                 let kind = b
                     .kind

@@ -192,7 +192,7 @@ pub async fn create_api_client(
         .db
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
-                crate::organizations::ensure_exists(
+                crate::db::references::ensure_organization(
                     conn,
                     &body.organization_id,
                     "organization_id",

@@ -451,7 +451,7 @@ pub async fn create_user(
         .db
         .run(move |conn| {
             if let Some(person) = &new.person_id {
-                crate::people::ensure_exists(conn, person, "person_id")?;
+                crate::db::references::ensure_person(conn, person, "person_id")?;
             }
             let row = insert_user(conn, &caller, new)?;
             let roles = global_roles(conn, &row.id)?;

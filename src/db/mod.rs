@@ -7,6 +7,7 @@
 //! an async worker.
 
 pub mod private_files;
+pub mod references;
 pub mod schema;
 
 use std::path::PathBuf;

@@ -22,10 +22,10 @@ use crate::db::DbConn;
 use crate::db::schema::{good_practice_tags as gt, good_practices as gp};
 use crate::error::{ApiError, FieldError, responses, stored};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
+use crate::http::extract::double_option;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::{path_id, text_param, uuid_param};
-use crate::organizations::model::double_option;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -452,8 +452,12 @@ pub async fn create_good_practice(
         .db
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
-                crate::projects::ensure_exists(conn, &b.project_id, "project_id")?;
-                crate::organizations::ensure_exists(conn, &b.organization_id, "organization_id")?;
+                crate::db::references::ensure_project(conn, &b.project_id, "project_id")?;
+                crate::db::references::ensure_organization(
+                    conn,
+                    &b.organization_id,
+                    "organization_id",
+                )?;
                 let organization_is_partner = crate::partnerships::is_project_partner(
                     conn,
                     &b.project_id,

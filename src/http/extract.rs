@@ -262,6 +262,17 @@ pub fn validate_uuid(value: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
+/// For `PATCH` bodies: distinguishes an absent field (`None`, unchanged) from
+/// an explicit `null` (`Some(None)`, cleared). Use with `#[serde(default,
+/// deserialize_with = "double_option")]`.
+pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}
+
 /// A `validator` rule: an absolute `http` or `https` URL. Other schemes
 /// (`javascript:`, `data:`, `file:`…) are refused, because stored links are
 /// served to every reader and a frontend may render them as links.

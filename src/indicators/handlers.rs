@@ -19,10 +19,10 @@ use crate::db::DbConn;
 use crate::db::schema::{activities as act, projects as pr, result_indicators as ri};
 use crate::error::{ApiError, FieldError, responses, stored};
 use crate::http::conditional::{check_if_match_version, json_with_etag};
+use crate::http::extract::double_option;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::path_id;
-use crate::organizations::model::double_option;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -692,7 +692,7 @@ pub async fn add_organization_member(
                         "An archived organisation cannot gain members.",
                     ));
                 }
-                crate::people::ensure_exists(conn, &b.person_id, "person_id")?;
+                crate::db::references::ensure_person(conn, &b.person_id, "person_id")?;
                 let existing: i64 = om::table
                     .filter(om::organization_id.eq(&id))
                     .filter(om::person_id.eq(&b.person_id))

@@ -8,30 +8,8 @@ pub mod identifiers;
 pub mod model;
 pub mod rules;
 
-use diesel::prelude::*;
-
-use crate::db::DbConn;
-use crate::db::schema::organizations;
-use crate::error::{ApiError, FieldError};
-
 /// The most organisations a person can belong to.
 pub const MAX_MEMBERSHIPS_PER_PERSON: i64 = 100;
-
-/// 422 naming `field` unless the organisation exists.
-pub fn ensure_exists(conn: &mut DbConn, id: &str, field: &str) -> Result<(), ApiError> {
-    let n: i64 = organizations::table
-        .filter(organizations::id.eq(id))
-        .count()
-        .get_result(conn)?;
-    if n == 0 {
-        return Err(ApiError::validation(vec![FieldError::new(
-            field,
-            "not_found",
-            format!("no organisation has the id `{id}`"),
-        )]));
-    }
-    Ok(())
-}
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_organizations)

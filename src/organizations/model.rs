@@ -1,6 +1,6 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -174,15 +174,6 @@ impl TryFrom<OrganizationRow> for Organization {
     }
 }
 
-/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    Option::<T>::deserialize(de).map(Some)
-}
-
 /// A new organisation.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -259,52 +250,52 @@ pub struct UpdateOrganization {
     #[validate(custom(function = "crate::http::extract::validate_country"))]
     #[schema(min_length = 2, max_length = 2, pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(max_length = 20)]
     #[validate(length(max = 20))]
     pub krs: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(max_length = 20)]
     #[validate(length(max = 20))]
     pub nip: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(max_length = 20)]
     #[validate(length(max = 20))]
     pub regon: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(max_length = 16)]
     #[validate(length(max = 16))]
     pub teryt_code: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(max_length = 20)]
     #[validate(length(max = 20))]
     pub cui: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(max_length = 16)]
     #[validate(length(max = 16))]
     pub territorial_unit_code: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(max_length = 300)]
     #[validate(length(max = 300))]
     pub street: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(max_length = 200)]
     #[validate(length(max = 200))]
     pub city: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(max_length = 20)]
     #[validate(length(max = 20))]
     pub postal_code: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(format = Email, max_length = 254)]
     #[validate(
@@ -312,12 +303,12 @@ pub struct UpdateOrganization {
         length(max = 254)
     )]
     pub email: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(max_length = 50)]
     #[validate(length(max = 50))]
     pub phone: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[schema(
         format = "uri",
@@ -479,7 +470,7 @@ pub struct AddMember {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMember {
     pub role: Option<MemberRole>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
     #[schema(value_type = Option<String>)]
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]

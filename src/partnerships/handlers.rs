@@ -16,10 +16,11 @@ use crate::db::schema::{
 };
 use crate::error::{ApiError, FieldError, responses, stored};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
+use crate::http::extract::double_option;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::{path_id, text_param};
-use crate::organizations::model::{OrganizationKind, double_option};
+use crate::organizations::model::OrganizationKind;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -353,7 +354,7 @@ pub async fn create_partnership(
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
                 if let Some(project) = &b.project_id {
-                    crate::projects::ensure_exists(conn, project, "project_id")?;
+                    crate::db::references::ensure_project(conn, project, "project_id")?;
                 }
                 let id = crate::db::new_id();
                 let now = crate::db::now();
@@ -1139,9 +1140,17 @@ pub async fn add_partnership_member(
                         "A dissolved partnership cannot gain members.",
                     ));
                 }
-                crate::organizations::ensure_exists(conn, &b.organization_id, "organization_id")?;
+                crate::db::references::ensure_organization(
+                    conn,
+                    &b.organization_id,
+                    "organization_id",
+                )?;
                 if let Some(person) = &b.local_coordinator_person_id {
-                    crate::people::ensure_exists(conn, person, "local_coordinator_person_id")?;
+                    crate::db::references::ensure_person(
+                        conn,
+                        person,
+                        "local_coordinator_person_id",
+                    )?;
                 }
                 let already: i64 = pm::table
                     .filter(pm::partnership_id.eq(&id))
@@ -1280,7 +1289,11 @@ pub async fn update_partnership_member(
                 }
                 if let Some(person) = &b.local_coordinator_person_id {
                     if let Some(p) = person {
-                        crate::people::ensure_exists(conn, p, "local_coordinator_person_id")?;
+                        crate::db::references::ensure_person(
+                            conn,
+                            p,
+                            "local_coordinator_person_id",
+                        )?;
                     }
                     diesel::update(pm::table.find(&member_id))
                         .set(pm::local_coordinator_person_id.eq(person))
@@ -1291,7 +1304,7 @@ pub async fn update_partnership_member(
                     diesel::delete(ptm::table.filter(ptm::member_id.eq(&member_id)))
                         .execute(conn)?;
                     for (i, t) in team.iter().enumerate() {
-                        crate::people::ensure_exists(
+                        crate::db::references::ensure_person(
                             conn,
                             &t.person_id,
                             &format!("working_team[{i}].person_id"),

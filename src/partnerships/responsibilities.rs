@@ -18,10 +18,10 @@ use crate::db::DbConn;
 use crate::db::schema::{partnership_members as pm, partnerships as ps, responsibilities as rs};
 use crate::error::{ApiError, FieldError, responses, stored};
 use crate::http::conditional::{check_if_match, etag};
+use crate::http::extract::double_option;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::path_id;
-use crate::organizations::model::double_option;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -13,10 +13,11 @@ use crate::db::DbConn;
 use crate::db::schema::{organization_members as om, people, users};
 use crate::error::{ApiError, FieldError, ProblemCode, responses};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
+use crate::http::extract::double_option;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::text_param;
-use crate::organizations::model::{MemberRole, MemberStatus, double_option};
+use crate::organizations::model::{MemberRole, MemberStatus};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -346,7 +347,7 @@ pub async fn create_person(
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
                 if let Some(org) = &b.organization_id {
-                    crate::organizations::ensure_exists(conn, org, "organization_id")?;
+                    crate::db::references::ensure_organization(conn, org, "organization_id")?;
                 }
                 let id = crate::db::new_id();
                 let now = crate::db::now();

@@ -7,28 +7,6 @@
 
 pub mod handlers;
 
-use diesel::prelude::*;
-
-use crate::db::DbConn;
-use crate::db::schema::people;
-use crate::error::{ApiError, FieldError};
-
-/// 422 naming `field` unless the person exists.
-pub fn ensure_exists(conn: &mut DbConn, id: &str, field: &str) -> Result<(), ApiError> {
-    let n: i64 = people::table
-        .filter(people::id.eq(id))
-        .count()
-        .get_result(conn)?;
-    if n == 0 {
-        return Err(ApiError::validation(vec![FieldError::new(
-            field,
-            "not_found",
-            format!("no person has the id `{id}`"),
-        )]));
-    }
-    Ok(())
-}
-
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_people)
         .service(handlers::create_person)

@@ -13,10 +13,10 @@ use crate::db::DbConn;
 use crate::db::schema::{people, project_coordinators as pc, projects as pr};
 use crate::error::{ApiError, FieldError, ProblemCode, responses, stored};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
+use crate::http::extract::double_option;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::http::text_param;
-use crate::organizations::model::double_option;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -280,7 +280,7 @@ pub async fn create_project(
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
                 if let Some(org) = &b.lead_organization_id {
-                    crate::organizations::ensure_exists(conn, org, "lead_organization_id")?;
+                    crate::db::references::ensure_organization(conn, org, "lead_organization_id")?;
                 }
                 let code = b.code.trim().to_owned();
                 let taken: i64 = pr::table
@@ -430,7 +430,7 @@ pub async fn update_project(
                 let description = b.description.clone().unwrap_or(current.description.clone());
                 check_period(starts, ends)?;
                 if let Some(org) = &lead {
-                    crate::organizations::ensure_exists(conn, org, "lead_organization_id")?;
+                    crate::db::references::ensure_organization(conn, org, "lead_organization_id")?;
                 }
                 let updated = diesel::update(pr::table.find(&id).filter(pr::version.eq(current.version)))
                     .set((
@@ -708,7 +708,7 @@ pub async fn add_project_coordinator(
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
                 load(conn, &id)?;
-                crate::people::ensure_exists(conn, &person, "person_id")?;
+                crate::db::references::ensure_person(conn, &person, "person_id")?;
                 let exists: i64 = pc::table
                     .filter(pc::project_id.eq(&id))
                     .filter(pc::person_id.eq(&person))

@@ -110,13 +110,26 @@ impl Modify for SecuritySchemes {
     }
 }
 
-/// Completes the document once the handlers' paths are in: every operation can
-/// fail with 500, so each one documents it; and every free string of a JSON
-/// request body refuses U+0000, as the service does (PostgreSQL cannot store it).
+/// Operations that need a token but refuse no signed-in caller (no 403).
+const OPEN_TO_EVERY_SIGNED_IN_CALLER: &[&str] = &["get_me"];
+
+/// Completes the document once the handlers' paths are in. The error responses
+/// that follow from an operation's shape are added here, by rule, so a handler
+/// lists only its success and its domain responses (a 409, a 422 of its own):
+///
+/// - a JSON body: 400 (malformed), 413, 415, 422; a form body: 413, 415;
+/// - query parameters or conditional headers: 400 (an invalid parameter);
+/// - bearer security: 401, and 403 (but for [`OPEN_TO_EVERY_SIGNED_IN_CALLER`]);
+/// - a path parameter: 404; `If-Match`: 412;
+/// - under `/api/v1` (the database is involved): 503; everywhere: 500.
+///
+/// A response the handler declares for the same status wins. Also, every free
+/// string of a JSON request body refuses U+0000, as the service does
+/// (PostgreSQL cannot store it).
 pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     forbid_nul_in_request_bodies(api);
     use utoipa::openapi::{Ref, RefOr};
-    for item in api.paths.paths.values_mut() {
+    for (path, item) in api.paths.paths.iter_mut() {
         for op in [
             &mut item.get,
             &mut item.put,
@@ -127,21 +140,70 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
         .into_iter()
         .flatten()
         {
-            op.responses
-                .responses
-                .entry("500".to_owned())
-                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("InternalError")));
-            // An overlong conditional header is a malformed request (400).
-            let has_conditional_header = op.parameters.iter().flatten().any(|p| {
-                serde_json::to_value(p).is_ok_and(|p| {
-                    p["in"] == "header" && (p["name"] == "If-Match" || p["name"] == "If-None-Match")
-                })
+            let params: Vec<serde_json::Value> = op
+                .parameters
+                .iter()
+                .flatten()
+                .filter_map(|p| serde_json::to_value(p).ok())
+                .collect();
+            let header = |name: &str| {
+                params
+                    .iter()
+                    .any(|p| p["in"] == "header" && p["name"] == name)
+            };
+            let (json_body, form_body) = op.request_body.as_ref().map_or((false, false), |b| {
+                let json = serde_json::to_value(b)
+                    .is_ok_and(|b| b["content"].get("application/json").is_some());
+                (json, !json)
             });
-            if has_conditional_header {
+            let needs_token = op.security.as_ref().is_some_and(|reqs| {
+                !reqs.is_empty()
+                    && reqs.iter().all(|r| {
+                        serde_json::to_value(r)
+                            .is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+                    })
+            });
+            let id = op.operation_id.clone().unwrap_or_default();
+            let mut rules: Vec<(&str, &str)> = Vec::new();
+            if json_body {
+                rules.extend([
+                    ("400", "MalformedBody"),
+                    ("413", "PayloadTooLarge"),
+                    ("415", "UnsupportedMediaType"),
+                    ("422", "ValidationFailed"),
+                ]);
+            }
+            if form_body {
+                rules.extend([("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
+            }
+            // An overlong conditional header is a malformed request (400) too.
+            if params.iter().any(|p| p["in"] == "query")
+                || header("If-Match")
+                || header("If-None-Match")
+            {
+                rules.push(("400", "BadRequest"));
+            }
+            if needs_token {
+                rules.push(("401", "Unauthorized"));
+                if !OPEN_TO_EVERY_SIGNED_IN_CALLER.contains(&id.as_str()) {
+                    rules.push(("403", "Forbidden"));
+                }
+            }
+            if path.contains('{') {
+                rules.push(("404", "NotFound"));
+            }
+            if header("If-Match") {
+                rules.push(("412", "PreconditionFailed"));
+            }
+            if path.starts_with("/api/v1/") {
+                rules.push(("503", "ServiceUnavailable"));
+            }
+            rules.push(("500", "InternalError"));
+            for (status, response) in rules {
                 op.responses
                     .responses
-                    .entry("400".to_owned())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("BadRequest")));
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response)));
             }
         }
     }

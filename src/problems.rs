@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, responses};
+use crate::error::ApiError;
 
 macro_rules! problem_codes {
     ($( $variant:ident => ($code:literal, $status:ident, $title:literal, $description:literal), )+) => {
@@ -159,7 +159,6 @@ pub async fn list_problems() -> HttpResponse {
     params(("code" = String, Path, max_length = 64, description = "A problem code", example = "not_found")),
     responses(
         (status = 200, description = "The problem code", body = ProblemType),
-        (status = 404, response = responses::NotFound),
     )
 )]
 #[get("/problems/{code}")]

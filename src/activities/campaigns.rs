@@ -212,11 +212,6 @@ fn write_locations(
     params(("id" = String, Path, format = Uuid, description = "The project's id"), ListParams),
     responses(
         (status = 200, description = "A page of campaigns", body = CampaignPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/projects/{id}/campaigns")]
@@ -319,14 +314,6 @@ fn validate_location_names(names: &[String]) -> Result<(), validator::Validation
     request_body = CreateCampaign,
     responses(
         (status = 201, description = "The campaign", body = Campaign, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/projects/{id}/campaigns")]
@@ -399,10 +386,6 @@ pub async fn create_campaign(
     responses(
         (status = 200, description = "The campaign", body = Campaign, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/campaigns/{id}")]
@@ -460,15 +443,6 @@ pub struct UpdateCampaign {
     request_body = UpdateCampaign,
     responses(
         (status = 200, description = "The campaign", body = Campaign, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/campaigns/{id}")]
@@ -648,10 +622,6 @@ pub struct CampaignReport {
     params(("id" = String, Path, format = Uuid, description = "The campaign's id")),
     responses(
         (status = 200, description = "The campaign report", body = CampaignReport),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/campaigns/{id}/report")]

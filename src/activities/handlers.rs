@@ -286,11 +286,6 @@ pub struct ActivityFilter {
     params(("id" = String, Path, format = Uuid, description = "The project's id"), ListParams, ActivityFilter),
     responses(
         (status = 200, description = "A page of activities", body = ActivityPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/projects/{id}/activities")]
@@ -395,14 +390,6 @@ pub struct CreateActivity {
     request_body = CreateActivity,
     responses(
         (status = 201, description = "The activity", body = Activity, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/projects/{id}/activities")]
@@ -497,10 +484,6 @@ pub async fn create_activity(
     responses(
         (status = 200, description = "The activity", body = Activity, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/activities/{id}")]
@@ -567,15 +550,6 @@ pub struct UpdateActivity {
     request_body = UpdateActivity,
     responses(
         (status = 200, description = "The activity", body = Activity, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/activities/{id}")]
@@ -710,11 +684,6 @@ pub async fn update_activity(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[delete("/activities/{id}")]

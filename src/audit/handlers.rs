@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::Caller;
 use crate::auth::policy::{Permission, authorize};
 use crate::db::schema::change_log::dsl as cl;
-use crate::error::{ApiError, responses};
+use crate::error::ApiError;
 use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, SeqListParams};
 use crate::state::AppState;
@@ -87,10 +87,6 @@ pub struct AuditFilter {
     security(("bearer" = []), ("oauth2" = [])),
     responses(
         (status = 200, description = "A page of the change log", body = AuditEntryPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/audit")]

@@ -168,13 +168,6 @@ fn load(conn: &mut crate::db::DbConn, id: &str) -> Result<ClientRow, ApiError> {
     responses(
         (status = 201, description = "The client and its secret", body = ApiClientWithSecret,
             headers(("Location" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/api-clients")]
@@ -243,10 +236,6 @@ pub async fn create_api_client(
     params(ListParams, ApiClientFilter),
     responses(
         (status = 200, description = "A page of API clients", body = ApiClientPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/api-clients")]
@@ -301,10 +290,6 @@ pub async fn list_api_clients(
     responses(
         (status = 200, description = "The API client", body = ApiClient, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/api-clients/{id}")]
@@ -336,12 +321,7 @@ pub async fn get_api_client(
     ),
     responses(
         (status = 200, description = "The client and its new secret", body = ApiClientWithSecret),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/api-clients/{id}/rotate-secret")]
@@ -379,12 +359,7 @@ pub async fn rotate_api_client_secret(
     ),
     responses(
         (status = 200, description = "The revoked client", body = ApiClient, headers(("ETag" = String))),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/api-clients/{id}/revoke")]

@@ -124,10 +124,7 @@ fn token_response(body: TokenResponse) -> HttpResponse {
         (status = 200, description = "Tokens issued", body = TokenResponse),
         (status = 400, description = "A missing field (`invalid_request`), wrong credentials or a spent refresh token (`invalid_grant`), an unknown grant type or scope", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong API client credentials (`invalid_client`)", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
         (status = 429, response = responses::TooManyRequests),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/auth/token")]
@@ -504,9 +501,6 @@ pub struct RevokeRequest {
     responses(
         (status = 200, description = "The token is no longer valid"),
         (status = 400, response = responses::BadRequest),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/auth/revoke")]

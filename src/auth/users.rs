@@ -289,8 +289,6 @@ pub struct Me {
     security(("bearer" = []), ("oauth2" = [])),
     responses(
         (status = 200, description = "The caller", body = Me),
-        (status = 401, response = responses::Unauthorized),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/me")]
@@ -417,14 +415,7 @@ pub struct UserFilter {
     responses(
         (status = 201, description = "The account", body = User,
             headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
         (status = 409, response = responses::Conflict),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/users")]
@@ -472,10 +463,6 @@ pub async fn create_user(
     params(ListParams, UserFilter),
     responses(
         (status = 200, description = "A page of users", body = UserPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/users")]
@@ -552,10 +539,6 @@ async fn load_user(state: &AppState, id: String) -> Result<(UserRow, Vec<GlobalR
     responses(
         (status = 200, description = "The account", body = User, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/users/{id}")]
@@ -584,15 +567,6 @@ pub async fn get_user(
     request_body = UpdateUser,
     responses(
         (status = 200, description = "The changed account", body = User, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/users/{id}")]

@@ -277,10 +277,6 @@ pub struct GoodPracticeFilter {
     params(ListParams, GoodPracticeFilter),
     responses(
         (status = 200, description = "A page of good practices", body = GoodPracticePage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/good-practices")]
@@ -431,13 +427,6 @@ pub struct CreateGoodPractice {
     request_body = CreateGoodPractice,
     responses(
         (status = 201, description = "The proposal", body = GoodPractice, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/good-practices")]
@@ -522,10 +511,6 @@ pub async fn create_good_practice(
     responses(
         (status = 200, description = "The good practice", body = GoodPractice, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/good-practices/{id}")]
@@ -595,16 +580,7 @@ fn lock_for_write(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<Practi
     request_body = UpdateGoodPractice,
     responses(
         (status = 200, description = "The good practice", body = GoodPractice, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/good-practices/{id}")]
@@ -779,12 +755,7 @@ async fn review(
     ),
     responses(
         (status = 200, description = "The good practice", body = GoodPractice, headers(("ETag" = String))),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/good-practices/{id}/accept")]
@@ -826,16 +797,7 @@ pub struct RejectGoodPractice {
     request_body = RejectGoodPractice,
     responses(
         (status = 200, description = "The good practice", body = GoodPractice, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/good-practices/{id}/reject")]

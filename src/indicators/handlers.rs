@@ -195,11 +195,6 @@ fn check_kind(
     params(("id" = String, Path, format = Uuid, description = "The project's id"), ListParams),
     responses(
         (status = 200, description = "A page of indicators", body = IndicatorPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/projects/{id}/indicators")]
@@ -285,14 +280,6 @@ pub struct CreateIndicator {
     request_body = CreateIndicator,
     responses(
         (status = 201, description = "The indicator", body = Indicator, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/projects/{id}/indicators")]
@@ -362,10 +349,6 @@ pub async fn create_indicator(
     responses(
         (status = 200, description = "The indicator", body = Indicator, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/indicators/{id}")]
@@ -429,15 +412,6 @@ pub struct UpdateIndicator {
     request_body = UpdateIndicator,
     responses(
         (status = 200, description = "The indicator", body = Indicator, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/indicators/{id}")]
@@ -569,10 +543,6 @@ pub struct ProjectReport {
     params(("id" = String, Path, format = Uuid, description = "The project's id")),
     responses(
         (status = 200, description = "The report", body = ProjectReport),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/projects/{id}/report")]

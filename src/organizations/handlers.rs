@@ -118,10 +118,6 @@ fn with_etag(status: actix_web::http::StatusCode, o: &Organization) -> HttpRespo
     params(ListParams, OrganizationFilter),
     responses(
         (status = 200, description = "A page of organisations", body = OrganizationPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/organizations")]
@@ -206,14 +202,7 @@ pub async fn list_organizations(
     responses(
         (status = 201, description = "The organisation", body = Organization,
             headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
         (status = 409, response = responses::Conflict),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/organizations")]
@@ -316,10 +305,6 @@ fn change_of(action: &str, id: &str, f: &OrganizationFields) -> Change {
     responses(
         (status = 200, description = "The organisation", body = Organization, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/organizations/{id}")]
@@ -355,16 +340,7 @@ fn set<T: Clone>(target: &mut T, change: &Option<T>) {
     request_body = UpdateOrganization,
     responses(
         (status = 200, description = "The changed organisation", body = Organization, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/organizations/{id}")]
@@ -518,12 +494,7 @@ fn fields_of(r: &OrganizationRow) -> OrganizationFields {
     ),
     responses(
         (status = 200, description = "The archived organisation", body = Organization, headers(("ETag" = String))),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/organizations/{id}/archive")]
@@ -599,11 +570,6 @@ fn load_member(conn: &mut DbConn, org_id: &str, member_id: &str) -> Result<Membe
     params(("id" = String, Path, format = Uuid, description = "The organisation's id"), ListParams),
     responses(
         (status = 200, description = "A page of members", body = MemberPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/organizations/{id}/members")]
@@ -654,15 +620,7 @@ pub async fn list_organization_members(
     request_body = AddMember,
     responses(
         (status = 201, description = "The membership", body = Member, headers(("Location" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/organizations/{id}/members")]
@@ -776,15 +734,6 @@ pub async fn add_organization_member(
     request_body = UpdateMember,
     responses(
         (status = 200, description = "The membership", body = Member, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/organizations/{id}/members/{member_id}")]
@@ -857,10 +806,6 @@ pub async fn update_organization_member(
     ),
     responses(
         (status = 204, description = "The membership is gone"),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[delete("/organizations/{id}/members/{member_id}")]
@@ -920,11 +865,6 @@ pub async fn remove_organization_member(
     responses(
         (status = 200, description = "The membership", body = Member, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/organizations/{id}/members/{member_id}")]
@@ -961,13 +901,7 @@ pub async fn get_organization_member(
     ),
     responses(
         (status = 200, description = "The membership, now active", body = Member, headers(("ETag" = String))),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/organizations/{id}/members/{member_id}/accept")]

@@ -234,10 +234,6 @@ fn uuid_param(field: &str, value: &Option<String>) -> Result<(), ApiError> {
     params(ListParams, PartnershipFilter),
     responses(
         (status = 200, description = "A page of partnerships", body = PartnershipPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/partnerships")]
@@ -327,13 +323,6 @@ pub struct CreatePartnership {
     request_body = CreatePartnership,
     responses(
         (status = 201, description = "The partnership", body = Partnership, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships")]
@@ -409,10 +398,6 @@ pub async fn create_partnership(
     responses(
         (status = 200, description = "The partnership", body = Partnership, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/partnerships/{id}")]
@@ -459,16 +444,7 @@ pub struct UpdatePartnership {
     request_body = UpdatePartnership,
     responses(
         (status = 200, description = "The partnership", body = Partnership, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/partnerships/{id}")]
@@ -688,13 +664,8 @@ async fn transition(
     params(("id" = String, Path, format = Uuid, description = "The partnership's id"), crate::http::conditional::IfMatch),
     responses(
         (status = 200, description = "The active partnership", body = Partnership, headers(("ETag" = String))),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
         (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/activate")]
@@ -722,12 +693,7 @@ pub async fn activate_partnership(
     params(("id" = String, Path, format = Uuid, description = "The partnership's id"), crate::http::conditional::IfMatch),
     responses(
         (status = 200, description = "The suspended partnership", body = Partnership, headers(("ETag" = String))),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/suspend")]
@@ -756,13 +722,8 @@ pub async fn suspend_partnership(
     params(("id" = String, Path, format = Uuid, description = "The partnership's id"), crate::http::conditional::IfMatch),
     responses(
         (status = 200, description = "The active partnership", body = Partnership, headers(("ETag" = String))),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
         (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/resume")]
@@ -791,16 +752,7 @@ pub async fn resume_partnership(
     request_body = DissolveRequest,
     responses(
         (status = 200, description = "The dissolved partnership", body = Partnership, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/dissolve")]
@@ -972,11 +924,6 @@ fn current_member_for_change(
     responses(
         (status = 200, description = "The member", body = PartnershipMember, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/partnerships/{id}/members/{member_id}")]
@@ -1007,11 +954,6 @@ pub async fn get_partnership_member(
     params(("id" = String, Path, format = Uuid, description = "The partnership's id"), ListParams),
     responses(
         (status = 200, description = "A page of members", body = PartnershipMemberPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/partnerships/{id}/members")]
@@ -1105,15 +1047,7 @@ fn check_single_lead(
     request_body = AddPartnershipMember,
     responses(
         (status = 201, description = "The membership", body = PartnershipMember, headers(("Location" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/members")]
@@ -1246,16 +1180,7 @@ pub struct UpdatePartnershipMember {
     request_body = UpdatePartnershipMember,
     responses(
         (status = 200, description = "The membership", body = PartnershipMember),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/partnerships/{id}/members/{member_id}")]
@@ -1368,16 +1293,7 @@ pub struct LeavePartnership {
     request_body = LeavePartnership,
     responses(
         (status = 200, description = "The former membership", body = PartnershipMember),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/members/{member_id}/leave")]
@@ -1462,10 +1378,6 @@ pub struct KindCount {
     params(("id" = String, Path, format = Uuid, description = "The partnership's id")),
     responses(
         (status = 200, description = "The sector mix", body = SectorMix),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/partnerships/{id}/sector-mix")]
@@ -1524,11 +1436,6 @@ pub async fn get_partnership_sector_mix(
     params(("id" = String, Path, format = Uuid, description = "The organisation's id"), ListParams),
     responses(
         (status = 200, description = "A page of partnerships", body = PartnershipPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/organizations/{id}/partnerships")]

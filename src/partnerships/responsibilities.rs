@@ -184,11 +184,6 @@ pub struct ResponsibilityFilter {
     params(("id" = String, Path, format = Uuid, description = "The partnership's id"), ListParams, ResponsibilityFilter),
     responses(
         (status = 200, description = "A page of responsibilities", body = ResponsibilityPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/partnerships/{id}/responsibilities")]
@@ -350,15 +345,7 @@ fn insert(conn: &mut DbConn, caller: &Caller, t: NewTask<'_>) -> Result<TaskRow,
     request_body = CreateResponsibility,
     responses(
         (status = 201, description = "The responsibility", body = Responsibility, headers(("Location" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/responsibilities")]
@@ -438,15 +425,7 @@ pub struct ResponsibilityList {
     responses(
         (status = 201, description = "The tasks created", body = ResponsibilityList),
         (status = 200, description = "Nothing created: the member has a task of every category", body = ResponsibilityList),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/members/{member_id}/apply-template")]
@@ -530,11 +509,6 @@ pub async fn apply_responsibility_template(
     responses(
         (status = 200, description = "The responsibility", body = Responsibility, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/partnerships/{id}/responsibilities/{task_id}")]
@@ -586,16 +560,7 @@ pub struct UpdateResponsibility {
     request_body = UpdateResponsibility,
     responses(
         (status = 200, description = "The responsibility", body = Responsibility, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/partnerships/{id}/responsibilities/{task_id}")]
@@ -769,12 +734,7 @@ async fn task_transition(
     ),
     responses(
         (status = 200, description = "The responsibility", body = Responsibility, headers(("ETag" = String))),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/responsibilities/{task_id}/start")]
@@ -818,16 +778,7 @@ pub struct CompleteResponsibility {
     request_body = CompleteResponsibility,
     responses(
         (status = 200, description = "The responsibility", body = Responsibility, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/responsibilities/{task_id}/complete")]
@@ -868,12 +819,7 @@ pub async fn complete_responsibility(
     ),
     responses(
         (status = 200, description = "The responsibility", body = Responsibility, headers(("ETag" = String))),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/partnerships/{id}/responsibilities/{task_id}/cancel")]

@@ -192,10 +192,6 @@ fn check_period(starts: Option<NaiveDate>, ends: Option<NaiveDate>) -> Result<()
     params(ListParams, ProjectFilter),
     responses(
         (status = 200, description = "A page of projects", body = ProjectPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/projects")]
@@ -256,14 +252,7 @@ pub async fn list_projects(
     request_body = CreateProject,
     responses(
         (status = 201, description = "The project", body = Project, headers(("Location" = String), ("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
         (status = 409, response = responses::Conflict),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/projects")]
@@ -347,10 +336,6 @@ pub async fn create_project(
     responses(
         (status = 200, description = "The project", body = Project, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/projects/{id}")]
@@ -379,16 +364,7 @@ pub async fn get_project(
     request_body = UpdateProject,
     responses(
         (status = 200, description = "The project", body = Project, headers(("ETag" = String))),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[patch("/projects/{id}")]
@@ -544,12 +520,7 @@ async fn transition(
     ),
     responses(
         (status = 200, description = "The active project", body = Project, headers(("ETag" = String))),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/projects/{id}/activate")]
@@ -572,12 +543,7 @@ pub async fn activate_project(
     ),
     responses(
         (status = 200, description = "The closed project", body = Project, headers(("ETag" = String))),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 412, response = responses::PreconditionFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/projects/{id}/close")]
@@ -630,10 +596,6 @@ pub struct AddCoordinator {
     params(("id" = String, Path, format = Uuid, description = "The project's id")),
     responses(
         (status = 200, description = "The coordinators", body = CoordinatorList),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/projects/{id}/coordinators")]
@@ -681,15 +643,7 @@ fn coordinators(conn: &mut DbConn, project: &str) -> Result<Vec<Coordinator>, Ap
     request_body = AddCoordinator,
     responses(
         (status = 201, description = "The coordinators after the change", body = CoordinatorList),
-        (status = 400, response = responses::MalformedBody),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
-        (status = 413, response = responses::PayloadTooLarge),
-        (status = 415, response = responses::UnsupportedMediaType),
-        (status = 422, response = responses::ValidationFailed),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[post("/projects/{id}/coordinators")]
@@ -773,10 +727,6 @@ pub async fn add_project_coordinator(
     ),
     responses(
         (status = 204, description = "The person no longer coordinates the project"),
-        (status = 401, response = responses::Unauthorized),
-        (status = 403, response = responses::Forbidden),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[delete("/projects/{id}/coordinators/{person_id}")]

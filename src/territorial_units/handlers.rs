@@ -15,8 +15,6 @@ use crate::state::AppState;
     params(ListParams, TerritorialUnitFilter),
     responses(
         (status = 200, description = "A page of territorial units", body = TerritorialUnitPage),
-        (status = 400, response = responses::BadRequest),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/territorial-units")]
@@ -97,9 +95,6 @@ pub async fn list_territorial_units(
         (status = 200, description = "The territorial unit", body = TerritorialUnit,
             headers(("ETag" = String, description = "Changes whenever the unit changes"))),
         (status = 304, response = responses::NotModified),
-        (status = 400, response = responses::BadRequest),
-        (status = 404, response = responses::NotFound),
-        (status = 503, response = responses::ServiceUnavailable),
     )
 )]
 #[get("/territorial-units/{code}")]

@@ -5,6 +5,7 @@
 //! the state machine in [`rules`], every transition checked and logged.
 
 pub mod handlers;
+pub mod members;
 pub mod responsibilities;
 pub mod rules;
 
@@ -37,11 +38,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::suspend_partnership)
         .service(handlers::resume_partnership)
         .service(handlers::dissolve_partnership)
-        .service(handlers::list_partnership_members)
-        .service(handlers::add_partnership_member)
-        .service(handlers::get_partnership_member)
-        .service(handlers::update_partnership_member)
-        .service(handlers::leave_partnership)
+        .service(members::list_partnership_members)
+        .service(members::add_partnership_member)
+        .service(members::get_partnership_member)
+        .service(members::update_partnership_member)
+        .service(members::leave_partnership)
         .service(handlers::get_partnership_sector_mix)
         .service(handlers::list_organization_partnerships)
         .service(responsibilities::list_responsibilities)

@@ -173,6 +173,9 @@ pub fn load_secret(configured: Option<&str>, data_dir: &Path) -> Result<Vec<u8>,
     crate::db::private_files::create_dir(data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let secret = super::secrets::generate("");
+    // An existing (too short) file keeps its mode when rewritten: tighten it first.
+    crate::db::private_files::ensure_file(&path)
+        .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
     write_private(&path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     tracing::warn!(
         path = %path.display(),
@@ -222,6 +225,13 @@ mod tests {
             let path = dir.path().join("jwt-secret");
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
             assert_eq!(load_secret(None, dir.path()).unwrap(), first);
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+            // A file too short to use is replaced, and owner-only too.
+            std::fs::write(&path, "short").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let replaced = load_secret(None, dir.path()).unwrap();
+            assert!(replaced.len() >= MIN_SECRET_LEN);
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }

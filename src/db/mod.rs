@@ -136,6 +136,8 @@ impl Db {
             }
             private_files::ensure_file(path)
                 .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            private_files::tighten_side_files(path)
+                .map_err(|e| format!("cannot restrict {}'s side files: {e}", path.display()))?;
         }
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)

@@ -54,6 +54,20 @@ pub fn ensure_file(file: &Path) -> std::io::Result<()> {
     }
 }
 
+/// The SQLite database's side files (`-wal`, `-shm`, `-journal`) left by an
+/// earlier run keep their own mode: made owner-only too.
+pub fn tighten_side_files(database: &Path) -> std::io::Result<()> {
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut side = database.as_os_str().to_owned();
+        side.push(suffix);
+        let side = std::path::PathBuf::from(side);
+        if side.exists() {
+            ensure_file(&side)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
@@ -76,5 +90,10 @@ mod tests {
         ensure_file(&file).unwrap();
         assert_eq!(mode(&file), 0o600);
         assert_eq!(std::fs::read(&file).unwrap(), b"kept", "content untouched");
+        let wal = dir.join("coopera.db-wal");
+        std::fs::write(&wal, b"").unwrap();
+        std::fs::set_permissions(&wal, std::fs::Permissions::from_mode(0o644)).unwrap();
+        tighten_side_files(&file).unwrap();
+        assert_eq!(mode(&wal), 0o600);
     }
 }

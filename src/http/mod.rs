@@ -89,7 +89,10 @@ pub async fn require_token(
     if anonymous
         && req
             .app_data::<actix_web::web::Data<KnownPaths>>()
-            .is_some_and(|known| known.needs_token(req.method().as_str(), req.path()))
+            // The decoded path, as routing sees it.
+            .is_some_and(|known| {
+                known.needs_token(req.method().as_str(), req.match_info().as_str())
+            })
     {
         let err = crate::auth::policy::require_signed_in(&crate::auth::Actor::Anonymous)
             .err()

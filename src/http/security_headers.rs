@@ -15,6 +15,7 @@ const NO_STORE_PREFIXES: &[&str] = &[
     "/api/v1/users",
     "/api/v1/api-clients",
     "/api/v1/auth/",
+    "/api/v1/audit",
 ];
 
 fn holds_personal_data(path: &str) -> bool {
@@ -28,7 +29,8 @@ pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let no_store = holds_personal_data(req.path());
+    // The decoded path, as routing sees it (`/api/v1/%70eople` is `/api/v1/people`).
+    let no_store = holds_personal_data(req.match_info().as_str());
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
     headers.insert(

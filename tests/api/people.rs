@@ -385,3 +385,102 @@ async fn login_token(app: &TestApp, email: &str, password: &str) -> String {
     assert_eq!(res.status, 200, "{}", res.text());
     res.json()["access_token"].as_str().unwrap().to_owned()
 }
+
+/// Memberships an org admin made for existing people before consent existed are
+/// turned into invitations when the service is upgraded; legitimate ones stay.
+#[actix_web::test]
+async fn upgrading_turns_memberships_made_without_consent_into_invitations() {
+    use diesel::prelude::*;
+    use diesel_migrations::{FileBasedMigrations, MigrationHarness};
+    let app = TestApp::new().await;
+    let org = app
+        .create_org(json!({"name": "PROBUS", "kind": "ngo", "country": "PL"}))
+        .await;
+    let boss = app
+        .create_user(
+            "boss@example.org",
+            "a long enough passphrase",
+            vec![coopera::auth::users::GlobalRole::Admin],
+            None,
+        )
+        .await;
+    let admin = app.token(&user_actor(&boss, None, vec![Role::Admin]));
+    let org_admin = app.token(&user_actor(
+        "org-admin-user",
+        Some("org-admin-person"),
+        vec![Role::OrgAdmin {
+            organization_id: org.clone(),
+        }],
+    ));
+    let victim = app.create_person(json!({"full_name": "Victim"})).await;
+    let enrolled = app.create_person(json!({"full_name": "Enrolled"})).await;
+    // Made by the org admin for an existing person: an invitation today.
+    let abused = app
+        .post_json_as(
+            &org_admin,
+            &format!("/api/v1/organizations/{org}/members"),
+            json!({"person_id": victim, "role": "org_member"}),
+        )
+        .await;
+    assert_eq!(abused.status, 201, "{}", abused.text());
+    // Made by a platform admin, and a person created with their membership.
+    let by_admin = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/organizations/{org}/members"),
+            json!({"person_id": enrolled, "role": "org_member"}),
+        )
+        .await;
+    assert_eq!(by_admin.status, 201, "{}", by_admin.text());
+    let with_person = app
+        .post_json_as(
+            &org_admin,
+            "/api/v1/people",
+            json!({"full_name": "New contact", "organization_id": org}),
+        )
+        .await;
+    assert_eq!(with_person.status, 201, "{}", with_person.text());
+
+    // Back to the schema before consent existed (every membership active),
+    // then upgrade again.
+    let status_of = |id: String| {
+        move |conn: &mut coopera::db::DbConn| -> Result<String, coopera::error::ApiError> {
+            use coopera::db::schema::organization_members as om;
+            Ok(om::table.find(id).select(om::status).first(conn)?)
+        }
+    };
+    app.db(|conn| {
+        let dir = |b: &str| {
+            FileBasedMigrations::from_path(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("migrations")
+                    .join(b),
+            )
+            .expect("migrations")
+        };
+        let step = |r: Result<_, Box<dyn std::error::Error + Send + Sync>>| {
+            r.map(|_| ())
+                .map_err(|e| coopera::error::ApiError::internal(e.to_string()))
+        };
+        match conn {
+            coopera::db::DbConn::Sqlite(c) => {
+                step(c.revert_last_migration(dir("sqlite")).map(|_| ()))?;
+                step(c.run_pending_migrations(dir("sqlite")).map(|_| ()))?;
+            }
+            coopera::db::DbConn::Postgres(c) => {
+                step(c.revert_last_migration(dir("postgres")).map(|_| ()))?;
+                step(c.run_pending_migrations(dir("postgres")).map(|_| ()))?;
+            }
+        }
+        Ok(())
+    })
+    .await;
+    let id = |res: &crate::support::TestResponse| res.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(app.db(status_of(id(&abused))).await, "invited");
+    assert_eq!(app.db(status_of(id(&by_admin))).await, "active");
+    let member_of_new = with_person.json()["organizations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(app.db(status_of(member_of_new)).await, "active");
+}

@@ -159,3 +159,21 @@ async fn an_anonymous_caller_gets_401_before_anything_else_is_read() {
     .await
     .assert_problem(400, "invalid_parameter");
 }
+
+#[actix_web::test]
+async fn an_encoded_path_gets_the_same_protection() {
+    let app = TestApp::new().await;
+    let person = app.create_person(json!({"full_name": "Ana"})).await;
+    let res = app
+        .get_as(&app.admin_token(), &format!("/api/v1/%70eople/{person}"))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.header("cache-control"), Some("no-store"));
+    app.send(
+        TestRequest::post()
+            .uri("/api/v1/%70eople")
+            .set_json(json!({"nme": "x"})),
+    )
+    .await
+    .assert_problem(401, "unauthorized");
+}

@@ -5,6 +5,7 @@
 
 pub mod handlers;
 pub mod identifiers;
+pub mod members;
 pub mod model;
 pub mod rules;
 
@@ -17,10 +18,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::get_organization)
         .service(handlers::update_organization)
         .service(handlers::archive_organization)
-        .service(handlers::list_organization_members)
-        .service(handlers::get_organization_member)
-        .service(handlers::accept_organization_membership)
-        .service(handlers::add_organization_member)
-        .service(handlers::update_organization_member)
-        .service(handlers::remove_organization_member);
+        .service(members::list_organization_members)
+        .service(members::get_organization_member)
+        .service(members::accept_organization_membership)
+        .service(members::add_organization_member)
+        .service(members::update_organization_member)
+        .service(members::remove_organization_member);
 }

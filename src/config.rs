@@ -37,6 +37,8 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// `COOPERA_ACCESS_TOKEN_TTL_SECS`: access token lifetime (default 900).
     pub access_token_ttl: Duration,
+    /// How long a caller confirmed against the database is trusted.
+    pub access_recheck: Duration,
     /// `COOPERA_REFRESH_TOKEN_TTL_DAYS`: refresh token lifetime (default 30).
     pub refresh_token_ttl: Duration,
     /// `COOPERA_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` is believed.
@@ -133,6 +135,8 @@ impl Config {
             60,
             86_400,
         )?);
+        let access_recheck =
+            Duration::from_secs(parse_number(&get, "COOPERA_ACCESS_RECHECK_SECS", 2, 0, 60)?);
         let refresh_token_ttl = Duration::from_secs(
             parse_number(&get, "COOPERA_REFRESH_TOKEN_TTL_DAYS", 30, 1, 365)? * 86_400,
         );
@@ -149,6 +153,7 @@ impl Config {
             trusted_proxies,
             jwt_secret,
             access_token_ttl,
+            access_recheck,
             refresh_token_ttl,
             database_url,
             listen,

@@ -252,6 +252,7 @@ fn serve(config: Config) -> Result<(), String> {
         body_limit: config.body_limit,
         cors: config.cors.clone(),
         trusted_proxies: config.trusted_proxies.clone(),
+        callers: std::sync::Arc::new(coopera::auth::current::Callers::new(config.access_recheck)),
     };
     let listen = config.listen;
     actix_web::rt::System::new().block_on(async move {

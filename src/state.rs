@@ -13,4 +13,6 @@ pub struct AppState {
     pub cors: CorsOrigins,
     /// Whose `X-Forwarded-For` names the client (see [`crate::http::client_addr`]).
     pub trusted_proxies: TrustedProxies,
+    /// Callers confirmed against the database lately (see [`crate::auth::current`]).
+    pub callers: std::sync::Arc<crate::auth::current::Callers>,
 }

@@ -30,15 +30,17 @@ pub struct Caller {
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let actor = match Actor::from_request(req, payload).into_inner() {
-            Ok(actor) => actor,
-            Err(e) => return std::future::ready(Err(e)),
-        };
+        let actor = Actor::from_request(req, payload);
         let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
-        std::future::ready(Ok(Caller { actor, request_id }))
+        Box::pin(async move {
+            Ok(Caller {
+                actor: actor.await?,
+                request_id,
+            })
+        })
     }
 }
 

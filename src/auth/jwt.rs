@@ -41,6 +41,9 @@ pub struct Claims {
     /// A client's organisation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
+    /// The login (refresh-token family) a user's token was issued for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// The signing secret and token lifetimes.
@@ -88,6 +91,7 @@ impl TokenKeys {
             person: None,
             scope: None,
             org: None,
+            sid: None,
         };
         match actor {
             Actor::User(user) => {
@@ -95,6 +99,7 @@ impl TokenKeys {
                 claims.kind = "user".to_owned();
                 claims.roles = user.roles.clone();
                 claims.person = user.person_id.clone();
+                claims.sid = user.login.clone();
             }
             Actor::Client(client) => {
                 claims.sub = client.id.clone();
@@ -111,8 +116,14 @@ impl TokenKeys {
         Ok((token, ttl))
     }
 
-    /// Checks a bearer token's algorithm, signature, issuer, audience and expiry.
+    /// Checks a bearer token's algorithm, signature, issuer, audience and expiry;
+    /// the caller it names, as it was when the token was issued.
     pub fn verify(&self, token: &str) -> Result<Actor, ApiError> {
+        self.verify_with_id(token).map(|(actor, _)| actor)
+    }
+
+    /// [`Self::verify`], and the token's id (`jti`).
+    pub fn verify_with_id(&self, token: &str) -> Result<(Actor, String), ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| {
                 tracing::debug!(error = %e, "access token refused");
@@ -125,13 +136,14 @@ impl TokenKeys {
             tracing::debug!(iat = c.iat, "access token issued in the future refused");
             return Err(unauthorized("The access token is invalid or has expired."));
         }
-        match c.kind.as_str() {
-            "user" => Ok(Actor::User(UserActor {
+        let actor = match c.kind.as_str() {
+            "user" => Actor::User(UserActor {
                 id: c.sub,
                 person_id: c.person,
                 roles: c.roles,
-            })),
-            "client" => Ok(Actor::Client(ClientActor {
+                login: c.sid,
+            }),
+            "client" => Actor::Client(ClientActor {
                 id: c.sub,
                 organization_id: c.org.unwrap_or_default(),
                 scopes: c
@@ -140,9 +152,10 @@ impl TokenKeys {
                     .split_whitespace()
                     .map(str::to_owned)
                     .collect(),
-            })),
-            _ => Err(unauthorized("The access token is invalid or has expired.")),
-        }
+            }),
+            _ => return Err(unauthorized("The access token is invalid or has expired.")),
+        };
+        Ok((actor, c.jti))
     }
 }
 
@@ -250,6 +263,7 @@ mod tests {
             id: "u".into(),
             person_id: None,
             roles: vec![super::super::Role::Admin],
+            login: None,
         });
         let (token, ttl) = keys.issue(&actor).unwrap();
         assert_eq!(ttl, 900);

@@ -5,6 +5,7 @@
 //! their own. Deny by default.
 
 pub mod clients;
+pub mod current;
 pub mod jwt;
 pub mod password;
 pub mod policy;
@@ -13,11 +14,9 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 
-use std::future::{Ready, ready};
-
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -51,6 +50,9 @@ pub struct UserActor {
     pub id: String,
     pub person_id: Option<String>,
     pub roles: Vec<Role>,
+    /// The login (refresh-token family) the access token belongs to; revoking
+    /// the login ends its access tokens too.
+    pub login: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,18 +85,56 @@ impl Actor {
     }
 }
 
+/// The outcome of [`authenticate`] for a request, kept by the middleware that
+/// runs it before anything else of the request is read.
+pub struct Authenticated(pub Option<Result<Actor, ApiError>>);
+
 impl FromRequest for Actor {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
 
+    /// The caller, confirmed against the database (see [`current`]).
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(actor_of(req))
+        let done = req
+            .extensions_mut()
+            .get_mut::<Authenticated>()
+            .and_then(|a| a.0.take());
+        let req = req.clone();
+        Box::pin(async move {
+            match done {
+                Some(result) => result,
+                None => authenticate(&req).await,
+            }
+        })
     }
 }
 
-fn actor_of(req: &HttpRequest) -> Result<Actor, ApiError> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+/// The caller of a request: anonymous without a token; otherwise the one its
+/// token names, as the database has it now (remembered for a few seconds).
+pub async fn authenticate(req: &HttpRequest) -> Result<Actor, ApiError> {
+    let Some((claimed, token_id)) = claimed_actor(req)? else {
         return Ok(Actor::Anonymous);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("application state missing"))?;
+    if let Some(actor) = state.callers.recent(&token_id) {
+        return Ok(actor);
+    }
+    let actor = state
+        .db
+        .run(move |conn| current::confirm(conn, claimed))
+        .await?;
+    state.callers.remember(token_id, &actor);
+    Ok(actor)
+}
+
+/// The caller a request's bearer token names and the token's id, as signed;
+/// `None` without a token.
+fn claimed_actor(req: &HttpRequest) -> Result<Option<(Actor, String)>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
     };
     let token = value
         .to_str()
@@ -110,5 +150,5 @@ fn actor_of(req: &HttpRequest) -> Result<Actor, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("application state missing"))?;
-    state.tokens.verify(token)
+    state.tokens.verify_with_id(token).map(Some)
 }

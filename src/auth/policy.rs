@@ -355,6 +355,7 @@ mod tests {
             id: "u".into(),
             person_id: Some("p".into()),
             roles,
+            login: None,
         })
     }
 
@@ -495,6 +496,7 @@ mod tests {
             roles: vec![Role::OrgMember {
                 organization_id: "A".into(),
             }],
+            login: None,
         });
         assert!(!allows(&other, perm));
         assert!(allows(&user(vec![Role::Admin]), perm));
@@ -527,6 +529,7 @@ mod tests {
             id: "u".into(),
             person_id: Some("q".into()),
             roles: vec![],
+            login: None,
         });
         assert!(allows(&themself, update(true)));
         assert!(allows(&user(vec![Role::Admin]), update(true)));
@@ -553,6 +556,7 @@ mod tests {
             roles: vec![Role::OrgAdmin {
                 organization_id: "A".into(),
             }],
+            login: None,
         });
         assert!(!allows(&org_admin, answer));
         assert!(!joins_without_consent(&org_admin, "p"));

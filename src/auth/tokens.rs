@@ -249,6 +249,7 @@ async fn password_grant(
                 id: user.id,
                 person_id: user.person_id,
                 roles,
+                login: Some(family),
             });
             Ok((actor, refresh))
         })
@@ -352,7 +353,12 @@ async fn refresh_grant(state: &AppState, form: TokenRequest) -> Result<HttpRespo
                 let roles = load_roles(conn, &user.id, user.person_id.as_deref())?;
                 let next = insert_refresh_token(conn, &user.id, &family, refresh_ttl)?;
                 Ok(Refresh::Issued(
-                    Actor::User(UserActor { id: user.id, person_id: user.person_id, roles }),
+                    Actor::User(UserActor {
+                        id: user.id,
+                        person_id: user.person_id,
+                        roles,
+                        login: Some(family),
+                    }),
                     next,
                 ))
             })

@@ -6,7 +6,9 @@
 //! every query runs on actix's blocking thread pool through [`Db::run`], never on
 //! an async worker.
 
+pub mod enums;
 pub mod private_files;
+pub mod record;
 pub mod references;
 pub mod schema;
 
@@ -178,6 +180,17 @@ impl Db {
             f(&mut conn)
         })
         .await?
+    }
+
+    /// Runs `f` in a write transaction (see [`write_transaction`]) with a
+    /// pooled connection on the blocking thread pool: every change a request
+    /// makes goes through here, and commits or rolls back as a whole.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |conn| write_transaction(conn, f)).await
     }
 
     /// Applies pending migrations; returns how many ran.

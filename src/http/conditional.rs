@@ -47,9 +47,12 @@ pub fn json_with_etag<T: Serialize>(req: &HttpRequest, tag: EntityTag, body: &T)
 /// Refuses (412) a write whose `If-Match` does not name the current version. A
 /// request without `If-Match` is allowed: the header is the client's opt-in.
 pub fn check_if_match(headers: &HeaderMap, current: &EntityTag) -> Result<(), ApiError> {
-    let values = header_items(headers, &header::IF_MATCH);
-    if values.is_empty()
-        || values
+    if_match_allows(&header_items(headers, &header::IF_MATCH), current)
+}
+
+fn if_match_allows(items: &[String], current: &EntityTag) -> Result<(), ApiError> {
+    if items.is_empty()
+        || items
             .iter()
             .any(|v| v == "*" || v.parse::<EntityTag>().is_ok_and(|t| t.strong_eq(current)))
     {
@@ -59,6 +62,34 @@ pub fn check_if_match(headers: &HeaderMap, current: &EntityTag) -> Result<(), Ap
         ProblemCode::PreconditionFailed,
         format!("The record has changed: its current ETag is {current}. Read it again and retry."),
     ))
+}
+
+/// `If-Match` as a handler argument: the request's tags, checked against the
+/// record once it is loaded (and locked).
+impl actix_web::FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let items = header_items(req.headers(), &header::IF_MATCH);
+        std::future::ready(Ok(IfMatch {
+            if_match: (!items.is_empty()).then(|| items.join(", ")),
+        }))
+    }
+}
+
+impl IfMatch {
+    /// 412 unless the request sent no `If-Match`, `*`, or `record`'s tag.
+    pub fn check(&self, record: &impl crate::db::record::Record) -> Result<(), ApiError> {
+        let items: Vec<String> = self
+            .if_match
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if_match_allows(&items, &record.etag())
+    }
 }
 
 /// [`check_if_match`] for a record whose tag adds derived parts after

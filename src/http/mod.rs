@@ -5,9 +5,11 @@
 pub mod client_addr;
 pub mod conditional;
 pub mod extract;
+pub mod ids;
 pub mod pagination;
 pub mod request_id;
 pub mod security_headers;
+pub mod transition;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ResourceDef, ServiceResponse};
@@ -77,30 +79,41 @@ impl KnownPaths {
     }
 }
 
-/// Answers 401 to a request without `Authorization` for an operation that
-/// needs a token, before its path, query or body is read: an anonymous caller
-/// learns nothing from validation errors. (A token that is present but invalid
-/// is refused by the caller extractor, which every handler takes first.)
+/// Finds out who is calling before anything else of the request is read: a
+/// request without `Authorization` for an operation that needs a token gets
+/// 401 before its path, query or body is looked at, so an anonymous caller
+/// learns nothing from validation errors; a token is verified and confirmed
+/// against the database here (401 when it is invalid, or its account, login or
+/// API client is no longer active), and the handler's [`crate::audit::Caller`]
+/// takes the outcome.
 pub async fn require_token(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
-    if anonymous
-        && req
-            .app_data::<actix_web::web::Data<KnownPaths>>()
-            // The decoded path, as routing sees it.
-            .is_some_and(|known| {
-                known.needs_token(req.method().as_str(), req.match_info().as_str())
-            })
-    {
-        let err = crate::auth::policy::require_signed_in(&crate::auth::Actor::Anonymous)
-            .err()
-            .unwrap_or_else(|| ApiError::internal("an anonymous caller was signed in"));
-        let res = actix_web::ResponseError::error_response(&err);
-        return Ok(req.into_response(res));
+    use actix_web::HttpMessage;
+    let needs_token = req
+        .app_data::<actix_web::web::Data<KnownPaths>>()
+        // The decoded path, as routing sees it.
+        .is_some_and(|known| known.needs_token(req.method().as_str(), req.match_info().as_str()));
+    let outcome = if req.headers().contains_key(header::AUTHORIZATION) {
+        crate::auth::authenticate(req.request()).await
+    } else if needs_token {
+        crate::auth::policy::require_signed_in(&crate::auth::Actor::Anonymous)
+            .map(|()| crate::auth::Actor::Anonymous)
+    } else {
+        Ok(crate::auth::Actor::Anonymous)
+    };
+    match outcome {
+        Err(err) if needs_token => {
+            let res = actix_web::ResponseError::error_response(&err);
+            Ok(req.into_response(res))
+        }
+        outcome => {
+            req.extensions_mut()
+                .insert(crate::auth::Authenticated(Some(outcome)));
+            Ok(next.call(req).await?.map_into_boxed_body())
+        }
     }
-    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 /// Answers requests that match no route: 405 where the path exists with other

@@ -385,7 +385,9 @@ async fn fixture(app: &TestApp) -> Fixture {
 }
 
 fn actor(caller: Caller, f: &Fixture) -> Option<Actor> {
-    let user = |roles: Vec<Role>| Some(user_actor(&f.user, Some("matrix-person"), roles));
+    // One user (and person) for each kind of caller: the service reads a
+    // caller's roles from the database, so two kinds cannot share one.
+    let user = |roles: Vec<Role>| Some(user_actor(&format!("matrix-{caller:?}"), None, roles));
     match caller {
         Anonymous => None,
         Admin => user(vec![Role::Admin]),
@@ -404,20 +406,8 @@ fn actor(caller: Caller, f: &Fixture) -> Option<Actor> {
         OrgMemberOfThisOrganisation => user(vec![Role::OrgMember {
             organization_id: f.org.clone(),
         }]),
-        ClientWithScopes => {
-            let mut a = client_actor(&f.org, coopera::auth::policy::SCOPES);
-            if let Actor::Client(c) = &mut a {
-                c.id = f.client.clone();
-            }
-            Some(a)
-        }
-        ClientWithoutScopes => {
-            let mut a = client_actor(&f.org, &[]);
-            if let Actor::Client(c) = &mut a {
-                c.id = f.client.clone();
-            }
-            Some(a)
-        }
+        ClientWithScopes => Some(client_actor(&f.org, coopera::auth::policy::SCOPES)),
+        ClientWithoutScopes => Some(client_actor(&f.org, &[])),
     }
 }
 

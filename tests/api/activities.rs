@@ -468,8 +468,9 @@ async fn a_partner_organisations_admin_records_its_own_activities_only_while_a_p
         )
         .await;
     let token_for = |org: &str| {
+        // One user an organisation: roles are read from the database.
         app.token(&user_actor(
-            &user,
+            &format!("{user}-{org}"),
             None,
             vec![Role::OrgAdmin {
                 organization_id: org.to_owned(),

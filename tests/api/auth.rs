@@ -5,7 +5,7 @@ use actix_web::test::TestRequest;
 use coopera::auth::users::GlobalRole;
 use serde_json::json;
 
-use crate::support::{TEST_JWT_SECRET, TestApp};
+use crate::support::{TEST_JWT_SECRET, TestApp, user_actor};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -198,6 +198,8 @@ fn forge(header: &str, claims: serde_json::Value, key: &[u8]) -> String {
 #[actix_web::test]
 async fn forged_expired_or_foreign_tokens_are_refused() {
     let app = TestApp::new().await;
+    // The user the forged tokens name exists, as an admin.
+    app.token(&user_actor("u1", None, vec![coopera::auth::Role::Admin]));
     let now = chrono::Utc::now().timestamp();
     let claims = |iss: &str, aud: &str, exp: i64| {
         json!({"iss": iss, "aud": aud, "sub": "u1", "iat": now - 10, "exp": exp,

@@ -28,25 +28,37 @@ async fn setup(app: &TestApp) -> Setup {
     let user = app
         .create_user("gp@example.org", "a long enough passphrase", vec![], None)
         .await;
-    let token = |roles: Vec<Role>| app.token(&user_actor(&user, None, roles));
+    // One user a role set: the service reads a caller's roles from the database.
+    let token = |name: &str, roles: Vec<Role>| {
+        app.token(&user_actor(&format!("{user}-{name}"), None, roles))
+    };
     // The organisation is a partner in the project; the other one is not.
     let partnership = partner_in(app, &project, &org, None).await;
     assert!(!partnership.is_empty());
     Setup {
-        coordinator: token(vec![Role::Coordinator {
-            project_id: project.clone(),
-        }]),
-        member: token(vec![Role::OrgMember {
-            organization_id: org.clone(),
-        }]),
-        outsider: token(vec![
-            Role::OrgAdmin {
-                organization_id: other_org.clone(),
-            },
-            Role::Coordinator {
-                project_id: other_project,
-            },
-        ]),
+        coordinator: token(
+            "coordinator",
+            vec![Role::Coordinator {
+                project_id: project.clone(),
+            }],
+        ),
+        member: token(
+            "member",
+            vec![Role::OrgMember {
+                organization_id: org.clone(),
+            }],
+        ),
+        outsider: token(
+            "outsider",
+            vec![
+                Role::OrgAdmin {
+                    organization_id: other_org.clone(),
+                },
+                Role::Coordinator {
+                    project_id: other_project,
+                },
+            ],
+        ),
         project,
         org,
         other_org,

@@ -19,6 +19,7 @@ mod partnerships;
 mod people;
 mod projects;
 mod registers;
+mod revocation;
 mod security;
 mod support;
 mod swagger_ui;

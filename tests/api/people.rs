@@ -139,13 +139,14 @@ async fn an_org_admin_cannot_enrol_a_person_to_reach_their_personal_data() {
     let admin_person = app
         .create_person(json!({"full_name": "Admin Person", "email": "admin@coopera.example"}))
         .await;
-    app.create_user(
-        "admin@coopera.example",
-        "a long enough passphrase",
-        vec![coopera::auth::users::GlobalRole::Admin],
-        Some(admin_person.clone()),
-    )
-    .await;
+    let admin_user = app
+        .create_user(
+            "admin@coopera.example",
+            "a long enough passphrase",
+            vec![coopera::auth::users::GlobalRole::Admin],
+            Some(admin_person.clone()),
+        )
+        .await;
     let attacker = app.token(&user_actor(
         "attacker",
         Some("attacker-person"),
@@ -208,7 +209,11 @@ async fn an_org_admin_cannot_enrol_a_person_to_reach_their_personal_data() {
         .as_str()
         .unwrap()
         .to_owned();
-    let owner = app.token(&user_actor("owner", Some(&admin_person), vec![Role::Admin]));
+    let owner = app.token(&user_actor(
+        &admin_user,
+        Some(&admin_person),
+        vec![Role::Admin],
+    ));
     let res = app
         .post_json_as(
             &owner,

@@ -122,6 +122,7 @@ pub struct Builder {
     cors: CorsOrigins,
     database_down: bool,
     trusted_proxies: coopera::http::client_addr::TrustedProxies,
+    access_recheck: Duration,
 }
 
 impl TestApp {
@@ -131,6 +132,9 @@ impl TestApp {
             cors: CorsOrigins::None,
             database_down: false,
             trusted_proxies: Default::default(),
+            // Every request is confirmed against the database, so a test sees
+            // a revocation at once.
+            access_recheck: Duration::ZERO,
         }
     }
 
@@ -238,6 +242,12 @@ impl Builder {
         self
     }
 
+    /// How long a confirmed caller is trusted (`COOPERA_ACCESS_RECHECK_SECS`).
+    pub fn access_recheck(mut self, window: Duration) -> Self {
+        self.access_recheck = window;
+        self
+    }
+
     /// The service with a database that cannot be reached.
     pub fn database_down(mut self) -> Self {
         self.database_down = true;
@@ -270,6 +280,9 @@ impl Builder {
                 body_limit: self.body_limit,
                 cors: self.cors,
                 trusted_proxies: self.trusted_proxies,
+                callers: std::sync::Arc::new(coopera::auth::current::Callers::new(
+                    self.access_recheck,
+                )),
             },
             _database: database,
         }
@@ -442,21 +455,28 @@ pub fn user_actor(
         id: id.to_owned(),
         person_id: person_id.map(str::to_owned),
         roles,
+        login: None,
     })
 }
 
+/// An API client of `organization_id` with `scopes`; each call names a new one.
 pub fn client_actor(organization_id: &str, scopes: &[&str]) -> coopera::auth::Actor {
     coopera::auth::Actor::Client(coopera::auth::ClientActor {
-        id: "test-client".to_owned(),
+        id: format!("test-client-{}", coopera::db::new_id()),
         organization_id: organization_id.to_owned(),
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
     })
 }
 
 impl TestApp {
-    /// A signed access token for `actor`.
+    /// A signed access token for `actor`. The service confirms every token's
+    /// caller against the database, so the caller is made real first: a user
+    /// (and a person for one with a person or scoped roles) holding exactly
+    /// `actor`'s roles, or an API client of its organisation with its scopes.
+    /// A user id already in the database must hold the same roles.
     pub fn token(&self, actor: &coopera::auth::Actor) -> String {
-        self.state.tokens.issue(actor).expect("token").0
+        let actor = self.make_real(actor);
+        self.state.tokens.issue(&actor).expect("token").0
     }
 
     pub fn admin_token(&self) -> String {
@@ -555,5 +575,179 @@ impl TestApp {
             .await;
         assert_eq!(res.status, 201, "{}", res.text());
         res.json()["id"].as_str().unwrap().to_owned()
+    }
+}
+
+impl TestApp {
+    fn make_real(&self, actor: &coopera::auth::Actor) -> coopera::auth::Actor {
+        use coopera::auth::{Actor, ClientActor, Role, UserActor};
+        use coopera::db::schema::{
+            api_clients, organization_members, people, project_coordinators, user_roles, users,
+        };
+        use diesel::prelude::*;
+        let mut conn = self.state.db.pool().get().expect("a connection");
+        let conn = &mut *conn;
+        let now = coopera::db::now();
+        match actor {
+            Actor::Anonymous => Actor::Anonymous,
+            Actor::Client(c) => {
+                let exists: i64 = api_clients::table
+                    .find(&c.id)
+                    .count()
+                    .get_result(conn)
+                    .expect("client lookup");
+                if exists == 0 {
+                    diesel::insert_into(api_clients::table)
+                        .values((
+                            api_clients::id.eq(&c.id),
+                            api_clients::organization_id.eq(&c.organization_id),
+                            api_clients::name.eq(&c.id),
+                            api_clients::secret_hash.eq("!"),
+                            api_clients::scopes.eq(c.scopes.join(" ")),
+                            api_clients::created_at.eq(now),
+                            api_clients::updated_at.eq(now),
+                            api_clients::version.eq(1_i64),
+                        ))
+                        .execute(conn)
+                        .expect("a test API client");
+                }
+                Actor::Client(ClientActor { ..c.clone() })
+            }
+            Actor::User(u) => {
+                let existing: Option<Option<String>> = users::table
+                    .find(&u.id)
+                    .select(users::person_id)
+                    .first(conn)
+                    .optional()
+                    .expect("user lookup");
+                let created = existing.is_none();
+                let person_id = match existing {
+                    Some(person_id) => person_id,
+                    None => {
+                        let scoped = u
+                            .roles
+                            .iter()
+                            .any(|r| !matches!(r, Role::Admin | Role::Trainer | Role::Reviewer));
+                        let person_id = u
+                            .person_id
+                            .clone()
+                            .or_else(|| scoped.then(coopera::db::new_id));
+                        let person_exists = |conn: &mut coopera::db::DbConn, p: &str| {
+                            people::table
+                                .find(p)
+                                .count()
+                                .get_result::<i64>(conn)
+                                .expect("person")
+                                > 0
+                        };
+                        if let Some(p) = person_id.as_ref().filter(|p| !person_exists(conn, p)) {
+                            diesel::insert_into(people::table)
+                                .values((
+                                    people::id.eq(p),
+                                    people::full_name.eq(format!("Test person {p}")),
+                                    people::name_search.eq(format!("test person {p}")),
+                                    people::created_at.eq(now),
+                                    people::updated_at.eq(now),
+                                    people::version.eq(1_i64),
+                                ))
+                                .execute(conn)
+                                .expect("a test person");
+                        }
+                        diesel::insert_into(users::table)
+                            .values((
+                                users::id.eq(&u.id),
+                                users::email.eq(format!("{}@users.test.invalid", u.id)),
+                                users::display_name.eq(&u.id),
+                                users::password_hash.eq("!"),
+                                users::active.eq(true),
+                                users::person_id.eq(&person_id),
+                                users::created_at.eq(now),
+                                users::updated_at.eq(now),
+                                users::version.eq(1_i64),
+                            ))
+                            .execute(conn)
+                            .expect("a test user");
+                        for role in &u.roles {
+                            let person = person_id.clone().unwrap_or_default();
+                            let (global, org_role) = match role {
+                                Role::Admin => (Some("admin"), None),
+                                Role::Trainer => (Some("trainer"), None),
+                                Role::Reviewer => (Some("reviewer"), None),
+                                Role::Coordinator { project_id } => {
+                                    diesel::insert_into(project_coordinators::table)
+                                        .values((
+                                            project_coordinators::project_id.eq(project_id),
+                                            project_coordinators::person_id.eq(&person),
+                                            project_coordinators::created_at.eq(now),
+                                        ))
+                                        .execute(conn)
+                                        .expect("a test coordinator");
+                                    (None, None)
+                                }
+                                Role::OrgAdmin { organization_id } => {
+                                    (None, Some((organization_id, "org_admin")))
+                                }
+                                Role::OrgMember { organization_id } => {
+                                    (None, Some((organization_id, "org_member")))
+                                }
+                            };
+                            if let Some(global) = global {
+                                diesel::insert_into(user_roles::table)
+                                    .values((
+                                        user_roles::user_id.eq(&u.id),
+                                        user_roles::role.eq(global),
+                                    ))
+                                    .execute(conn)
+                                    .expect("a test role");
+                            }
+                            if let Some((organization_id, role)) = org_role {
+                                diesel::insert_into(organization_members::table)
+                                    .values((
+                                        organization_members::id.eq(coopera::db::new_id()),
+                                        organization_members::organization_id.eq(organization_id),
+                                        organization_members::person_id.eq(&person),
+                                        organization_members::role.eq(role),
+                                        organization_members::status.eq("active"),
+                                        organization_members::created_at.eq(now),
+                                        organization_members::updated_at.eq(now),
+                                        organization_members::version.eq(1_i64),
+                                    ))
+                                    .execute(conn)
+                                    .expect("a test membership");
+                            }
+                        }
+                        person_id
+                    }
+                };
+                let roles = coopera::auth::users::load_roles(conn, &u.id, person_id.as_deref())
+                    .expect("roles");
+                let mut held = roles.clone();
+                let key = |r: &Role| format!("{r:?}");
+                held.sort_by_key(key);
+                if created {
+                    // A person who existed before may hold roles of their own.
+                    assert!(
+                        u.roles.iter().all(|r| held.contains(r)),
+                        "the test user `{}` did not get the roles {:?}",
+                        u.id,
+                        u.roles
+                    );
+                } else {
+                    let mut asked = u.roles.clone();
+                    asked.sort_by_key(key);
+                    assert_eq!(
+                        held, asked,
+                        "the test user `{}` already exists with other roles; give this caller another id",
+                        u.id
+                    );
+                }
+                Actor::User(UserActor {
+                    id: u.id.clone(),
+                    person_id,
+                    roles,
+                    login: None,
+                })
+            }
+        }
     }
 }

@@ -297,33 +297,22 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
             let id = match existing {
                 Some(id) => id,
                 None => {
-                    let id = crate::db::new_id();
-                    diesel::insert_into(pr::table)
-                        .values((
-                            pr::id.eq(&id),
-                            pr::code.eq(code),
-                            pr::title.eq(title),
-                            pr::title_search.eq(crate::db::fold_for_search(title)),
-                            pr::funding_programme.eq("EFS / POKL"),
-                            pr::starts_on.eq(starts),
-                            pr::ends_on.eq(ends),
-                            pr::lead_organization_id.eq(org_ids.get(lead)),
-                            pr::status.eq(status),
-                            pr::created_at.eq(now),
-                            pr::updated_at.eq(now),
-                            pr::version.eq(1),
-                        ))
-                        .execute(conn)?;
-                    audit::record(
-                        conn,
-                        &caller,
-                        Change::new("project", &id, "create")
-                            .value("code", code)
-                            .value("title", title)
-                            .value("status", status),
-                    )?;
+                    let form = crate::projects::model::CreateProject {
+                        code: code.to_owned(),
+                        title: title.to_owned(),
+                        funding_programme: Some("EFS / POKL".to_owned()),
+                        starts_on: starts,
+                        ends_on: ends,
+                        lead_organization_id: org_ids.get(lead).cloned(),
+                        description: None,
+                    };
+                    let mut row = crate::projects::store::insert(conn, &caller, form)?;
+                    if status != "planned" {
+                        let t = crate::projects::rules::Transition::Activate;
+                        row = crate::projects::store::transition(conn, &caller, row, t)?;
+                    }
                     created += 1;
-                    id
+                    row.id
                 }
             };
             project_ids.insert(code, id);

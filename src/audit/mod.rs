@@ -60,7 +60,7 @@ pub struct Change {
     pub entity_id: String,
     /// `create`, `update`, `archive`, or a transition's name.
     pub action: String,
-    pub fields: Vec<(&'static str, Recorded)>,
+    pub fields: Vec<(std::borrow::Cow<'static, str>, Recorded)>,
 }
 
 impl Change {
@@ -73,14 +73,36 @@ impl Change {
         }
     }
 
-    pub fn value(mut self, field: &'static str, value: impl serde::Serialize) -> Self {
+    pub fn value(
+        mut self,
+        field: impl Into<std::borrow::Cow<'static, str>>,
+        value: impl serde::Serialize,
+    ) -> Self {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
-        self.fields.push((field, Recorded::Value(value)));
+        self.fields.push((field.into(), Recorded::Value(value)));
         self
     }
 
     pub fn personal(mut self, field: &'static str) -> Self {
-        self.fields.push((field, Recorded::Personal));
+        self.fields.push((field.into(), Recorded::Personal));
+        self
+    }
+
+    /// Records every field `form` carries, as it serialises: an update form
+    /// skips the fields a request left out (`skip_serializing_if =
+    /// "Option::is_none"`) and carries a cleared one as `null`. Fields named in
+    /// `personal` are recorded by name only.
+    pub fn form(mut self, form: &impl serde::Serialize, personal: &[&str]) -> Self {
+        if let Ok(Value::Object(fields)) = serde_json::to_value(form) {
+            for (name, value) in fields {
+                let recorded = if personal.contains(&name.as_str()) {
+                    Recorded::Personal
+                } else {
+                    Recorded::Value(value)
+                };
+                self.fields.push((name.into(), recorded));
+            }
+        }
         self
     }
 }
@@ -97,12 +119,16 @@ pub fn record(conn: &mut DbConn, caller: &Caller, change: Change) -> Result<(), 
         pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))?;
     }
     let (actor_kind, actor_id) = caller.actor.audit_identity();
-    let names: Vec<&str> = change.fields.iter().map(|(name, _)| *name).collect();
+    let names: Vec<&str> = change
+        .fields
+        .iter()
+        .map(|(name, _)| name.as_ref())
+        .collect();
     let values: Map<String, Value> = change
         .fields
         .iter()
         .filter_map(|(name, recorded)| match recorded {
-            Recorded::Value(v) => Some(((*name).to_owned(), v.clone())),
+            Recorded::Value(v) => Some((name.to_string(), v.clone())),
             Recorded::Personal => None,
         })
         .collect();

@@ -42,6 +42,22 @@ pub fn locked<R: Record>(conn: &mut DbConn, id: &str) -> Result<R, ApiError> {
     find(conn, id)
 }
 
+/// The prelude of every change to a record, in this order: lock and read it
+/// (404), let `allowed` decide whether the caller may change it (403), then
+/// check `If-Match` (412) — so a caller who may not change the record learns
+/// nothing of its version. Call inside [`super::Db::write`].
+pub fn for_change<R: Record>(
+    conn: &mut DbConn,
+    id: &str,
+    if_match: &crate::http::conditional::IfMatch,
+    allowed: impl FnOnce(&R) -> Result<(), ApiError>,
+) -> Result<R, ApiError> {
+    let current = locked(conn, id)?;
+    allowed(&current)?;
+    if_match.check(&current)?;
+    Ok(current)
+}
+
 fn not_found<R: Record>(id: &str) -> ApiError {
     ApiError::not_found(format!("No {} has the id `{id}`.", R::NAME))
 }

@@ -44,6 +44,21 @@ pub fn json_with_etag<T: Serialize>(req: &HttpRequest, tag: EntityTag, body: &T)
         .json(body)
 }
 
+/// 201 with the new record, its `Location` and its `ETag`.
+pub fn created<T: Serialize>(location: String, tag: EntityTag, body: &T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .insert_header(header::ETag(tag))
+        .json(body)
+}
+
+/// 200 with the record as a write left it, and its `ETag`.
+pub fn saved<T: Serialize>(tag: EntityTag, body: &T) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(header::ETag(tag))
+        .json(body)
+}
+
 /// Refuses (412) a write whose `If-Match` does not name the current version. A
 /// request without `If-Match` is allowed: the header is the client's opt-in.
 pub fn check_if_match(headers: &HeaderMap, current: &EntityTag) -> Result<(), ApiError> {

@@ -224,6 +224,40 @@ impl<T> Page<T> {
     }
 }
 
+impl<R: crate::db::record::Record> Page<R> {
+    /// A page of records read by [`keyset_page!`](crate::keyset_page), each
+    /// turned into what the API shows by `show`.
+    pub fn of_records<T>(
+        rows: Vec<R>,
+        request: &PageRequest,
+        show: impl FnMut(R) -> Result<T, ApiError>,
+    ) -> Result<Page<T>, ApiError> {
+        Page::from_rows(rows, request, |r| r.id().to_owned()).try_map(show)
+    }
+}
+
+/// The keyset part of a list query over a table with `id` and `updated_at`:
+/// ordered by id, the page's limit plus one, rows after the cursor and changed
+/// since `updated_since`. Gives a boxed query to add the list's own filters to:
+/// `let mut q = keyset_page!(pr::table.select(ProjectRow::as_select()), pr, page);`
+#[macro_export]
+macro_rules! keyset_page {
+    ($query:expr, $table:ident, $page:expr) => {{
+        let page: &$crate::http::pagination::PageRequest = &$page;
+        let mut q = $query
+            .order($table::id.asc())
+            .limit(page.fetch())
+            .into_boxed();
+        if let Some(after) = &page.after {
+            q = q.filter($table::id.gt(after.clone()));
+        }
+        if let Some(since) = page.updated_since {
+            q = q.filter($table::updated_at.ge(since));
+        }
+        q
+    }};
+}
+
 /// Declares the OpenAPI schema of a page of `$item`s, named `$name`.
 macro_rules! page_schema {
     ($name:ident, $item:ty, $doc:literal) => {

@@ -447,7 +447,7 @@ pub async fn update_organization(
                     if format!("{old:?}") != format!("{new:?}")
                         && let audit::Recorded::Value(v) = new
                     {
-                        change = change.value(name, v);
+                        change = change.value(name.clone(), v);
                     }
                 }
                 audit::record(conn, &caller, change)?;

@@ -2,8 +2,11 @@
 //! (`planned` → `active` → `closed`) and coordinators (people who run it and get
 //! the `coordinator` role for it).
 
+pub mod coordinators;
 pub mod handlers;
+pub mod model;
 pub mod rules;
+pub mod store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_projects)
@@ -12,7 +15,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::update_project)
         .service(handlers::activate_project)
         .service(handlers::close_project)
-        .service(handlers::list_project_coordinators)
-        .service(handlers::add_project_coordinator)
-        .service(handlers::remove_project_coordinator);
+        .service(coordinators::list_project_coordinators)
+        .service(coordinators::add_project_coordinator)
+        .service(coordinators::remove_project_coordinator);
 }

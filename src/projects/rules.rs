@@ -1,51 +1,33 @@
 //! A project's life: `planned` → `active` → `closed`.
 
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProjectStatus {
-    Planned,
-    Active,
-    Closed,
-}
+use crate::http::transition::StateMachine;
 
-/// The transitions, named as their endpoints are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transition {
-    Activate,
-    Close,
-}
-
-impl Transition {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Activate => "activate",
-            Self::Close => "close",
-        }
+crate::string_enum! {
+    "project status"
+    #[derive(ToSchema)]
+    pub enum ProjectStatus {
+        Planned = "planned",
+        Active = "active",
+        Closed = "closed",
     }
 }
 
-impl ProjectStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Planned => "planned",
-            Self::Active => "active",
-            Self::Closed => "closed",
-        }
+crate::string_enum! {
+    "project transition"
+    /// The transitions, named as their endpoints are.
+    pub enum Transition {
+        Activate = "activate",
+        Close = "close",
     }
+}
 
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "planned" => Some(Self::Planned),
-            "active" => Some(Self::Active),
-            "closed" => Some(Self::Closed),
-            _ => None,
-        }
-    }
+impl StateMachine for ProjectStatus {
+    type Transition = Transition;
+    const RECORD: &'static str = "project";
 
-    pub fn allowed(self) -> &'static [Transition] {
+    fn allowed(self) -> &'static [Transition] {
         match self {
             Self::Planned => &[Transition::Activate],
             Self::Active => &[Transition::Close],
@@ -53,8 +35,7 @@ impl ProjectStatus {
         }
     }
 
-    /// The state after `t`, or `None` if `t` is not allowed from here.
-    pub fn apply(self, t: Transition) -> Option<Self> {
+    fn apply(self, t: Transition) -> Option<Self> {
         match (self, t) {
             (Self::Planned, Transition::Activate) => Some(Self::Active),
             (Self::Active, Transition::Close) => Some(Self::Closed),
@@ -63,9 +44,40 @@ impl ProjectStatus {
     }
 }
 
+/// A period's end must not come before its start (both optional). One rule
+/// for every record with a period: projects, campaigns, memberships…
+pub fn check_period(
+    starts: Option<chrono::NaiveDate>,
+    ends: Option<chrono::NaiveDate>,
+    end_field: &str,
+    start_field: &str,
+) -> Result<(), crate::error::ApiError> {
+    if let (Some(s), Some(e)) = (starts, ends)
+        && e < s
+    {
+        return Err(crate::error::ApiError::validation(vec![
+            crate::error::FieldError::new(
+                end_field,
+                "before_start",
+                format!("must not be before {start_field}"),
+            ),
+        ]));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_may_not_end_before_it_starts() {
+        let d = |s: &str| Some(s.parse::<chrono::NaiveDate>().unwrap());
+        assert!(check_period(d("2026-01-01"), d("2026-01-01"), "ends_on", "starts_on").is_ok());
+        assert!(check_period(None, d("2026-01-01"), "ends_on", "starts_on").is_ok());
+        let err = check_period(d("2026-01-02"), d("2026-01-01"), "ends_on", "starts_on");
+        assert_eq!(err.unwrap_err().field_errors()[0].field, "ends_on");
+    }
 
     #[test]
     fn only_forward_transitions_are_allowed() {

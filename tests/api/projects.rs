@@ -135,7 +135,7 @@ async fn project_rules_are_checked() {
 }
 
 #[actix_web::test]
-async fn coordinators_gain_the_role_at_their_next_login() {
+async fn coordinators_gain_and_lose_the_role_with_the_token_they_hold() {
     let app = TestApp::new().await;
     let project = app.create_project("P-9").await;
     let person = app.create_person(json!({"full_name": "Maria Nowak"})).await;
@@ -146,6 +146,20 @@ async fn coordinators_gain_the_role_at_their_next_login() {
         Some(person.clone()),
     )
     .await;
+    // Signed in before being named: the token gains the role all the same.
+    let login = app
+        .token_request(&[
+            ("grant_type", "password"),
+            ("username", "maria@example.org"),
+            ("password", "a long enough passphrase"),
+        ])
+        .await
+        .json();
+    let token = login["access_token"].as_str().unwrap();
+    let uri = format!("/api/v1/projects/{project}");
+    app.patch_json_as(token, &uri, json!({"description": "Runs it"}))
+        .await
+        .assert_problem(403, "forbidden");
     let admin = app.admin_token();
     let res = app
         .post_json_as(
@@ -156,26 +170,13 @@ async fn coordinators_gain_the_role_at_their_next_login() {
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(res.json()["items"][0]["full_name"], "Maria Nowak");
-    let login = app
-        .token_request(&[
-            ("grant_type", "password"),
-            ("username", "maria@example.org"),
-            ("password", "a long enough passphrase"),
-        ])
-        .await
-        .json();
-    let token = login["access_token"].as_str().unwrap();
     let me = app.get_as(token, "/api/v1/me").await.json();
     assert_eq!(
         me["roles"],
         json!([{"role": "coordinator", "project_id": project}])
     );
     let res = app
-        .patch_json_as(
-            token,
-            &format!("/api/v1/projects/{project}"),
-            json!({"description": "Runs it"}),
-        )
+        .patch_json_as(token, &uri, json!({"description": "Runs it"}))
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let res = app
@@ -185,4 +186,57 @@ async fn coordinators_gain_the_role_at_their_next_login() {
         )
         .await;
     assert_eq!(res.status, 204);
+    app.patch_json_as(token, &uri, json!({"description": "Still runs it"}))
+        .await
+        .assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn the_change_log_holds_the_fields_a_request_sent() {
+    let app = TestApp::new().await;
+    let id = app.create_project("P-LOG").await;
+    let admin = app.admin_token();
+    let res = app
+        .patch_json_as(
+            &admin,
+            &format!("/api/v1/projects/{id}"),
+            json!({"title": "  Nowy tytuł ", "ends_on": null}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["title"], "Nowy tytuł");
+    let log = app
+        .get_as(&admin, &format!("/api/v1/audit?entity_id={id}"))
+        .await
+        .json();
+    let update = &log["items"][1];
+    assert_eq!(update["action"], "update", "{log}");
+    assert_eq!(
+        update["changed_fields"],
+        json!(["ends_on", "title"]),
+        "{update}"
+    );
+    assert_eq!(
+        update["changes"],
+        json!({"title": "Nowy tytuł", "ends_on": null})
+    );
+}
+
+#[actix_web::test]
+async fn an_id_filter_must_be_a_uuid() {
+    let app = TestApp::new().await;
+    let admin = app.admin_token();
+    let body = app
+        .get_as(&admin, "/api/v1/projects?lead_organization_id=nope")
+        .await
+        .assert_problem(400, "invalid_parameter");
+    assert_eq!(body["errors"][0]["field"], "lead_organization_id");
+    let res = app
+        .get_as(
+            &admin,
+            "/api/v1/projects?lead_organization_id=019a1b2c-0000-7000-8000-000000000003",
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["items"], json!([]));
 }

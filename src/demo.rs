@@ -23,7 +23,7 @@ use crate::db::schema::{
     users,
 };
 use crate::error::ApiError;
-use crate::partnerships::rules::ResponsibilityCategory;
+use crate::partnerships::responsibilities::rules::ResponsibilityCategory;
 
 struct DemoOrg {
     key: &'static str,
@@ -380,7 +380,7 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
                 if role != "partner" {
                     continue;
                 }
-                for category in ResponsibilityCategory::ALL {
+                for &category in ResponsibilityCategory::ALL {
                     let tid = crate::db::new_id();
                     diesel::insert_into(rs::table)
                         .values((

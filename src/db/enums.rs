@@ -56,6 +56,9 @@ macro_rules! string_enum {
 
         #[allow(dead_code)]
         impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = <Self as $crate::db::enums::StrEnum>::ALL;
+
             pub fn as_str(self) -> &'static str {
                 <Self as $crate::db::enums::StrEnum>::as_str(self)
             }

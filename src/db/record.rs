@@ -43,17 +43,17 @@ pub fn locked<R: Record>(conn: &mut DbConn, id: &str) -> Result<R, ApiError> {
 }
 
 /// The prelude of every change to a record, in this order: lock and read it
-/// (404), let `allowed` decide whether the caller may change it (403), then
+/// (404), let `allowed` (given the connection and the record) decide whether the caller may change it (403), then
 /// check `If-Match` (412) — so a caller who may not change the record learns
 /// nothing of its version. Call inside [`super::Db::write`].
 pub fn for_change<R: Record>(
     conn: &mut DbConn,
     id: &str,
     if_match: &crate::http::conditional::IfMatch,
-    allowed: impl FnOnce(&R) -> Result<(), ApiError>,
+    allowed: impl FnOnce(&mut DbConn, &R) -> Result<(), ApiError>,
 ) -> Result<R, ApiError> {
     let current = locked(conn, id)?;
-    allowed(&current)?;
+    allowed(conn, &current)?;
     if_match.check(&current)?;
     Ok(current)
 }

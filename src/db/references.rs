@@ -52,3 +52,9 @@ pub fn ensure_project(conn: &mut DbConn, id: &str, field: &str) -> Result<(), Ap
     }
     Ok(())
 }
+
+/// 404 unless the organisation a path names exists.
+pub fn ensure_organization_exists(conn: &mut DbConn, id: &str) -> Result<(), ApiError> {
+    ensure_organization(conn, id, "id")
+        .map_err(|_| ApiError::not_found(format!("No organisation has the id `{id}`.")))
+}

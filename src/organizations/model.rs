@@ -4,48 +4,27 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::db::enums::StrEnum;
 use crate::db::schema::{organization_members, organizations};
 use crate::error::ApiError;
 
-/// The kind of an organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrganizationKind {
-    /// Association, foundation or other non-profit.
-    Ngo,
-    /// A JST: gmina, powiat, województwo; a Romanian local authority.
-    LocalGovernment,
-    GovernmentAdministration,
-    PublicInstitution,
-    Business,
-    InformalGroup,
+crate::string_enum! {
+    "organisation kind"
+    /// The kind of an organisation.
+    #[derive(ToSchema)]
+    pub enum OrganizationKind {
+        /// Association, foundation or other non-profit.
+        Ngo = "ngo",
+        /// A JST: gmina, powiat, województwo; a Romanian local authority.
+        LocalGovernment = "local_government",
+        GovernmentAdministration = "government_administration",
+        PublicInstitution = "public_institution",
+        Business = "business",
+        InformalGroup = "informal_group",
+    }
 }
 
 impl OrganizationKind {
-    pub const ALL: [OrganizationKind; 6] = [
-        Self::Ngo,
-        Self::LocalGovernment,
-        Self::GovernmentAdministration,
-        Self::PublicInstitution,
-        Self::Business,
-        Self::InformalGroup,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ngo => "ngo",
-            Self::LocalGovernment => "local_government",
-            Self::GovernmentAdministration => "government_administration",
-            Self::PublicInstitution => "public_institution",
-            Self::Business => "business",
-            Self::InformalGroup => "informal_group",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Public-sector kinds, for the sector mix of partnerships.
     pub fn is_public_sector(self) -> bool {
         matches!(
@@ -146,9 +125,7 @@ impl TryFrom<OrganizationRow> for Organization {
     type Error = crate::error::ApiError;
 
     fn try_from(r: OrganizationRow) -> Result<Self, Self::Error> {
-        let kind = OrganizationKind::parse(&r.kind).ok_or_else(|| {
-            crate::error::ApiError::internal(format!("organisation {} has kind {}", r.id, r.kind))
-        })?;
+        let kind = OrganizationKind::stored(&r.kind)?;
         Ok(Self {
             id: r.id,
             name: r.name,
@@ -339,59 +316,27 @@ pub struct OrganizationFilter {
     pub include_archived: Option<bool>,
 }
 
-/// A membership role in an organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberRole {
-    /// Manages the organisation's record, members and people.
-    OrgAdmin,
-    OrgMember,
-}
-
-impl MemberRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::OrgAdmin => "org_admin",
-            Self::OrgMember => "org_member",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "org_admin" => Some(Self::OrgAdmin),
-            "org_member" => Some(Self::OrgMember),
-            _ => None,
-        }
+crate::string_enum! {
+    "membership role"
+    /// A membership role in an organisation.
+    #[derive(ToSchema)]
+    pub enum MemberRole {
+        /// Manages the organisation's record, members and people.
+        OrgAdmin = "org_admin",
+        OrgMember = "org_member",
     }
 }
 
-/// Whether a membership is in force. A membership an organisation's admin
-/// proposes for a person who already exists is `invited` until the person (or a
-/// platform administrator) accepts it; only `active` memberships carry roles and
-/// open the person's personal data to the organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberStatus {
-    Active,
-    Invited,
-}
-
-impl MemberStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Invited => "invited",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, ApiError> {
-        match s {
-            "active" => Ok(Self::Active),
-            "invited" => Ok(Self::Invited),
-            other => Err(ApiError::internal(format!(
-                "stored membership status `{other}` is unknown"
-            ))),
-        }
+crate::string_enum! {
+    "membership status"
+    /// Whether a membership is in force. A membership an organisation's admin
+    /// proposes for a person who already exists is `invited` until the person (or a
+    /// platform administrator) accepts it; only `active` memberships carry roles and
+    /// open the person's personal data to the organisation.
+    #[derive(ToSchema)]
+    pub enum MemberStatus {
+        Active = "active",
+        Invited = "invited",
     }
 }
 
@@ -440,10 +385,8 @@ impl Member {
             organization_id: r.organization_id,
             person_id: r.person_id,
             full_name,
-            role: MemberRole::parse(&r.role).ok_or_else(|| {
-                ApiError::internal(format!("stored membership role `{}` is unknown", r.role))
-            })?,
-            status: MemberStatus::parse(&r.status)?,
+            role: MemberRole::stored(&r.role)?,
+            status: MemberStatus::stored(&r.status)?,
             position: r.position,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),

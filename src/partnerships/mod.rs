@@ -6,8 +6,10 @@
 
 pub mod handlers;
 pub mod members;
+pub mod model;
 pub mod responsibilities;
 pub mod rules;
+pub mod store;
 
 /// Whether the organisation is a current member of a (not dissolved)
 /// partnership of the project.
@@ -21,7 +23,7 @@ pub fn is_project_partner(
     let n: i64 = pm::table
         .inner_join(ps::table)
         .filter(ps::project_id.eq(project))
-        .filter(ps::status.ne("dissolved"))
+        .filter(ps::status.ne(rules::PartnershipStatus::Dissolved.as_str()))
         .filter(pm::organization_id.eq(organization))
         .filter(pm::left_on.is_null())
         .count()
@@ -38,19 +40,19 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::suspend_partnership)
         .service(handlers::resume_partnership)
         .service(handlers::dissolve_partnership)
-        .service(members::list_partnership_members)
-        .service(members::add_partnership_member)
-        .service(members::get_partnership_member)
-        .service(members::update_partnership_member)
-        .service(members::leave_partnership)
+        .service(members::handlers::list_partnership_members)
+        .service(members::handlers::add_partnership_member)
+        .service(members::handlers::get_partnership_member)
+        .service(members::handlers::update_partnership_member)
+        .service(members::handlers::leave_partnership)
         .service(handlers::get_partnership_sector_mix)
         .service(handlers::list_organization_partnerships)
-        .service(responsibilities::list_responsibilities)
-        .service(responsibilities::create_responsibility)
-        .service(responsibilities::apply_responsibility_template)
-        .service(responsibilities::get_responsibility)
-        .service(responsibilities::update_responsibility)
-        .service(responsibilities::start_responsibility)
-        .service(responsibilities::complete_responsibility)
-        .service(responsibilities::cancel_responsibility);
+        .service(responsibilities::handlers::list_responsibilities)
+        .service(responsibilities::handlers::create_responsibility)
+        .service(responsibilities::handlers::apply_responsibility_template)
+        .service(responsibilities::handlers::get_responsibility)
+        .service(responsibilities::handlers::update_responsibility)
+        .service(responsibilities::handlers::start_responsibility)
+        .service(responsibilities::handlers::complete_responsibility)
+        .service(responsibilities::handlers::cancel_responsibility);
 }

@@ -3,56 +3,41 @@
 //! least two current members, a lead among them, a signed agreement, and for a
 //! cross-sector partnership at least one NGO and one public-sector member.
 
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::error::FieldError;
+use crate::http::transition::StateMachine;
 use crate::organizations::model::OrganizationKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PartnershipStatus {
-    Draft,
-    Active,
-    Suspended,
-    Dissolved,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transition {
-    Activate,
-    Suspend,
-    Resume,
-    Dissolve,
-}
-
-impl Transition {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Activate => "activate",
-            Self::Suspend => "suspend",
-            Self::Resume => "resume",
-            Self::Dissolve => "dissolve",
-        }
+crate::string_enum! {
+    "partnership status"
+    #[derive(ToSchema)]
+    pub enum PartnershipStatus {
+        Draft = "draft",
+        Active = "active",
+        Suspended = "suspended",
+        Dissolved = "dissolved",
     }
 }
 
-impl PartnershipStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Suspended => "suspended",
-            Self::Dissolved => "dissolved",
-        }
+crate::string_enum! {
+    "partnership transition"
+    /// The name of a status transition (its endpoint).
+    #[derive(ToSchema)]
+    #[schema(as = TransitionName)]
+    pub enum Transition {
+        Activate = "activate",
+        Suspend = "suspend",
+        Resume = "resume",
+        Dissolve = "dissolve",
     }
+}
 
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Draft, Self::Active, Self::Suspended, Self::Dissolved]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
+impl StateMachine for PartnershipStatus {
+    type Transition = Transition;
+    const RECORD: &'static str = "partnership";
 
-    pub fn allowed(self) -> &'static [Transition] {
+    fn allowed(self) -> &'static [Transition] {
         match self {
             Self::Draft => &[Transition::Activate, Transition::Dissolve],
             Self::Active => &[Transition::Suspend, Transition::Dissolve],
@@ -61,7 +46,7 @@ impl PartnershipStatus {
         }
     }
 
-    pub fn apply(self, t: Transition) -> Option<Self> {
+    fn apply(self, t: Transition) -> Option<Self> {
         match (self, t) {
             (Self::Draft, Transition::Activate) | (Self::Suspended, Transition::Resume) => {
                 Some(Self::Active)
@@ -75,28 +60,14 @@ impl PartnershipStatus {
     }
 }
 
-/// A member's role in the partnership.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PartnerRole {
-    Lead,
-    Partner,
-    Associate,
-}
-
-impl PartnerRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Lead => "lead",
-            Self::Partner => "partner",
-            Self::Associate => "associate",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Lead, Self::Partner, Self::Associate]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+crate::string_enum! {
+    "partner role"
+    /// A member's role in the partnership.
+    #[derive(ToSchema)]
+    pub enum PartnerRole {
+        Lead = "lead",
+        Partner = "partner",
+        Associate = "associate",
     }
 }
 
@@ -111,6 +82,29 @@ pub struct Facts {
 
 /// One condition a transition needs that is not met: `(field, code, message)`.
 pub type Unmet = (&'static str, &'static str, &'static str);
+
+/// The unmet conditions as the field errors of a 422.
+pub fn as_field_errors(unmet: Vec<Unmet>) -> Vec<FieldError> {
+    unmet
+        .into_iter()
+        .map(|(field, code, message)| FieldError::new(field, code, message))
+        .collect()
+}
+
+/// A membership ends on or after the day it began.
+pub fn check_left_on(
+    joined_on: chrono::NaiveDate,
+    left_on: chrono::NaiveDate,
+) -> Result<(), FieldError> {
+    if left_on < joined_on {
+        return Err(FieldError::new(
+            "left_on",
+            "before_joined_on",
+            "must not be before the member joined",
+        ));
+    }
+    Ok(())
+}
 
 /// Every unmet condition for becoming active.
 pub fn unmet_for_activation(f: &Facts) -> Vec<Unmet> {
@@ -170,6 +164,14 @@ mod tests {
     use PartnershipStatus::*;
 
     #[test]
+    fn a_membership_does_not_end_before_it_begins() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        assert!(check_left_on(d("2026-02-01"), d("2026-02-01")).is_ok());
+        let err = check_left_on(d("2026-02-01"), d("2026-01-31")).unwrap_err();
+        assert_eq!(err.code, "before_joined_on");
+    }
+
+    #[test]
     fn the_state_machine_allows_only_its_transitions() {
         assert_eq!(Draft.apply(Transition::Activate), Some(Active));
         assert_eq!(Active.apply(Transition::Suspend), Some(Suspended));
@@ -223,187 +225,6 @@ mod tests {
                 ..two_ngos
             })
             .is_empty()
-        );
-    }
-}
-
-/// The categories of partners' responsibilities (seed 000).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ResponsibilityCategory {
-    Launch,
-    VolunteerSupport,
-    Training,
-    PlanTesting,
-    MeasureApplication,
-    Campaign,
-    GoodPracticeCompendium,
-    FinalConference,
-}
-
-impl ResponsibilityCategory {
-    pub const ALL: [Self; 8] = [
-        Self::Launch,
-        Self::VolunteerSupport,
-        Self::Training,
-        Self::PlanTesting,
-        Self::MeasureApplication,
-        Self::Campaign,
-        Self::GoodPracticeCompendium,
-        Self::FinalConference,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Launch => "launch",
-            Self::VolunteerSupport => "volunteer_support",
-            Self::Training => "training",
-            Self::PlanTesting => "plan_testing",
-            Self::MeasureApplication => "measure_application",
-            Self::Campaign => "campaign",
-            Self::GoodPracticeCompendium => "good_practice_compendium",
-            Self::FinalConference => "final_conference",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    /// The standard responsibility of a local partner in this category.
-    pub fn template(self) -> &'static str {
-        match self {
-            Self::Launch => {
-                "Designate the local coordinator and a working team of 3-4; disseminate the project and hold the local launch event"
-            }
-            Self::VolunteerSupport => {
-                "Support the volunteers who run the questionnaires: access to information, interviews, a meeting space"
-            }
-            Self::Training => {
-                "Nominate civil servants for the training on local action plans for social inclusion (PALIS)"
-            }
-            Self::PlanTesting => {
-                "Organise the public debate on the draft PALIS and test its measures in workshops"
-            }
-            Self::MeasureApplication => {
-                "Apply the measures of the local action plan and report on them"
-            }
-            Self::Campaign => {
-                "Run the 9 November non-discrimination campaign: at least 2 actions in each location"
-            }
-            Self::GoodPracticeCompendium => "Collect good practices for the project's compendium",
-            Self::FinalConference => "Attend the final dissemination conference",
-        }
-    }
-}
-
-/// A responsibility's life: `todo` → `in_progress` → `done` (evidence
-/// required), or `cancelled` from either open state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    Todo,
-    InProgress,
-    Done,
-    Cancelled,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TaskTransition {
-    Start,
-    Complete,
-    Cancel,
-}
-
-impl TaskTransition {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Start => "start",
-            Self::Complete => "complete",
-            Self::Cancel => "cancel",
-        }
-    }
-}
-
-impl TaskStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Todo => "todo",
-            Self::InProgress => "in_progress",
-            Self::Done => "done",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Todo, Self::InProgress, Self::Done, Self::Cancelled]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
-
-    pub fn allowed(self) -> &'static [TaskTransition] {
-        match self {
-            Self::Todo => &[TaskTransition::Start, TaskTransition::Cancel],
-            Self::InProgress => &[TaskTransition::Complete, TaskTransition::Cancel],
-            Self::Done | Self::Cancelled => &[],
-        }
-    }
-
-    pub fn apply(self, t: TaskTransition) -> Option<Self> {
-        match (self, t) {
-            (Self::Todo, TaskTransition::Start) => Some(Self::InProgress),
-            (Self::InProgress, TaskTransition::Complete) => Some(Self::Done),
-            (Self::Todo | Self::InProgress, TaskTransition::Cancel) => Some(Self::Cancelled),
-            _ => None,
-        }
-    }
-
-    pub fn is_open(self) -> bool {
-        matches!(self, Self::Todo | Self::InProgress)
-    }
-}
-
-/// Overdue: still open after its due date (by the server's clock).
-pub fn is_overdue(
-    status: TaskStatus,
-    due_on: Option<chrono::NaiveDate>,
-    today: chrono::NaiveDate,
-) -> bool {
-    status.is_open() && due_on.is_some_and(|d| d < today)
-}
-
-#[cfg(test)]
-mod task_tests {
-    use super::*;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn tasks_move_forward_only() {
-        use TaskStatus::*;
-        assert_eq!(Todo.apply(TaskTransition::Start), Some(InProgress));
-        assert_eq!(InProgress.apply(TaskTransition::Complete), Some(Done));
-        assert_eq!(Todo.apply(TaskTransition::Complete), None);
-        assert_eq!(Done.apply(TaskTransition::Cancel), None);
-        assert_eq!(InProgress.apply(TaskTransition::Cancel), Some(Cancelled));
-    }
-
-    #[test]
-    fn only_open_tasks_past_their_date_are_overdue() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-        let today = d("2026-11-26").unwrap();
-        assert!(is_overdue(TaskStatus::Todo, d("2026-11-25"), today));
-        assert!(!is_overdue(TaskStatus::Todo, d("2026-11-26"), today));
-        assert!(!is_overdue(TaskStatus::Done, d("2026-01-01"), today));
-        assert!(!is_overdue(TaskStatus::InProgress, None, today));
-    }
-
-    #[test]
-    fn the_template_covers_every_category() {
-        assert_eq!(ResponsibilityCategory::ALL.len(), 8);
-        assert!(
-            ResponsibilityCategory::ALL
-                .iter()
-                .all(|c| !c.template().is_empty())
         );
     }
 }

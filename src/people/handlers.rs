@@ -10,6 +10,7 @@ use crate::audit::{self, Caller, Change};
 use crate::auth::Actor;
 use crate::auth::policy::{Permission, allows, authorize, require_signed_in};
 use crate::db::DbConn;
+use crate::db::enums::StrEnum;
 use crate::db::schema::{organization_members as om, people, users};
 use crate::error::{ApiError, FieldError, ProblemCode, responses};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
@@ -87,10 +88,8 @@ fn memberships(conn: &mut DbConn, person_id: &str) -> Result<Vec<PersonMembershi
         .map(|(id, organization_id, role, status)| {
             Ok(PersonMembership {
                 id,
-                role: MemberRole::parse(&role).ok_or_else(|| {
-                    ApiError::internal(format!("stored membership role `{role}` is unknown"))
-                })?,
-                status: MemberStatus::parse(&status)?,
+                role: MemberRole::stored(&role)?,
+                status: MemberStatus::stored(&status)?,
                 organization_id,
             })
         })

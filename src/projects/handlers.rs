@@ -143,7 +143,7 @@ pub async fn update_project(
     let row = state
         .db
         .write(move |conn| {
-            let current = record::for_change(conn, &id, &if_match, |_: &ProjectRow| {
+            let current = record::for_change(conn, &id, &if_match, |_, _: &ProjectRow| {
                 authorize(&caller.actor, Permission::UpdateProject { project_id: &id })
             })?;
             store::update(conn, &caller, current, changes)
@@ -163,7 +163,7 @@ async fn transition(
     let row = state
         .db
         .write(move |conn| {
-            let current = record::for_change(conn, &id, &if_match, |_: &ProjectRow| {
+            let current = record::for_change(conn, &id, &if_match, |_, _: &ProjectRow| {
                 authorize(&caller.actor, Permission::UpdateProject { project_id: &id })
             })?;
             store::transition(conn, &caller, current, t)

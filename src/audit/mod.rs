@@ -88,6 +88,34 @@ impl Change {
         self
     }
 
+    /// Records the fields whose values differ between `before` and `after`
+    /// (two serialisations of the same record's fields), with their new
+    /// values; fields named in `personal` by name only.
+    pub fn diff(
+        mut self,
+        before: &impl serde::Serialize,
+        after: &impl serde::Serialize,
+        personal: &[&str],
+    ) -> Self {
+        let (Ok(Value::Object(old)), Ok(Value::Object(new))) =
+            (serde_json::to_value(before), serde_json::to_value(after))
+        else {
+            return self;
+        };
+        for (name, value) in new {
+            if old.get(&name) == Some(&value) {
+                continue;
+            }
+            let recorded = if personal.contains(&name.as_str()) {
+                Recorded::Personal
+            } else {
+                Recorded::Value(value)
+            };
+            self.fields.push((name.into(), recorded));
+        }
+        self
+    }
+
     /// Records every field `form` carries, as it serialises: an update form
     /// skips the fields a request left out (`skip_serializing_if =
     /// "Option::is_none"`) and carries a cleared one as `null`. Fields named in

@@ -96,6 +96,11 @@ impl actix_web::FromRequest for IfMatch {
 impl IfMatch {
     /// 412 unless the request sent no `If-Match`, `*`, or `record`'s tag.
     pub fn check(&self, record: &impl crate::db::record::Record) -> Result<(), ApiError> {
+        self.check_tag(&record.etag())
+    }
+
+    /// 412 unless the request sent no `If-Match`, `*`, or `current`.
+    pub fn check_tag(&self, current: &EntityTag) -> Result<(), ApiError> {
         let items: Vec<String> = self
             .if_match
             .iter()
@@ -103,7 +108,7 @@ impl IfMatch {
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
             .collect();
-        if_match_allows(&items, &record.etag())
+        if_match_allows(&items, current)
     }
 }
 

@@ -2,38 +2,32 @@
 //! A membership an org admin proposes for someone else is an invitation until
 //! the person (or a platform administrator) accepts it.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use diesel::prelude::*;
 
-use super::handlers::load;
 use super::model::*;
+use super::store::{self, member};
 use crate::audit::{self, Caller, Change};
-use crate::auth::policy::{
-    Permission, allows, authorize, joins_without_consent, require_signed_in,
-};
-use crate::db::DbConn;
+use crate::auth::policy::{Permission, allows, authorize, joins_without_consent};
+use crate::db::record;
 use crate::db::schema::{organization_members as om, people};
-use crate::error::{ApiError, FieldError, ProblemCode, responses};
-use crate::http::conditional::{check_if_match, etag, json_with_etag};
+use crate::error::{ApiError, responses};
+use crate::http::conditional::{IfMatch, created, etag, json_with_etag, saved};
 use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::ids::{PathId, PathIds};
 use crate::http::pagination::{ListParams, Page};
+use crate::keyset_page;
 use crate::state::AppState;
 
-fn load_member(conn: &mut DbConn, org_id: &str, member_id: &str) -> Result<Member, ApiError> {
-    let (row, name): (MemberRow, String) = om::table
-        .inner_join(people::table)
-        .filter(om::id.eq(member_id))
-        .filter(om::organization_id.eq(org_id))
-        .select((MemberRow::as_select(), people::full_name))
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "Organisation `{org_id}` has no membership `{member_id}`."
-            ))
-        })?;
-    Member::from_row(row, name)
+fn manage(caller: &Caller, organization_id: &str) -> Result<(), ApiError> {
+    authorize(
+        &caller.actor,
+        Permission::ManageOrganizationMembers { organization_id },
+    )
+}
+
+fn respond_saved(m: Member) -> HttpResponse {
+    saved(etag(&m.id, m.version), &m)
 }
 
 /// Lists an organisation's members. Any signed-in user; API clients with
@@ -50,31 +44,21 @@ fn load_member(conn: &mut DbConn, org_id: &str, member_id: &str) -> Result<Membe
 pub async fn list_organization_members(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: PathId,
     list: ApiQuery<ListParams>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("organizations"))?;
     let id = id.into_inner();
-    crate::http::path_id("id", &id)?;
     let page = list.0.page()?;
     let request = page.clone();
     let rows = state
         .db
         .run(move |conn| {
-            load(conn, &id)?;
-            let mut q = om::table
+            record::find::<OrganizationRow>(conn, &id)?;
+            let rows = om::table
                 .inner_join(people::table)
-                .filter(om::organization_id.eq(&id))
-                .select((MemberRow::as_select(), people::full_name))
-                .order(om::id.asc())
-                .limit(request.fetch())
-                .into_boxed();
-            if let Some(after) = request.after {
-                q = q.filter(om::id.gt(after));
-            }
-            if let Some(since) = request.updated_since {
-                q = q.filter(om::updated_at.ge(since));
-            }
+                .select((MemberRow::as_select(), people::full_name));
+            let q = keyset_page!(rows, om, request).filter(om::organization_id.eq(&id));
             Ok(q.load::<(MemberRow, String)>(conn)?)
         })
         .await?;
@@ -101,99 +85,29 @@ pub async fn list_organization_members(
 pub async fn add_organization_member(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: PathId,
     body: ApiJson<AddMember>,
 ) -> Result<HttpResponse, ApiError> {
-    require_signed_in(&caller.actor)?;
     let id = id.into_inner();
-    crate::http::path_id("id", &id)?;
-    let b = body.into_inner();
-    let member = state
+    let form = body.into_inner();
+    let m = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let current = load(conn, &id)?;
-                authorize(
-                    &caller.actor,
-                    Permission::ManageOrganizationMembers { organization_id: &id },
-                )?;
-                if current.archived_at.is_some() {
-                    return Err(ApiError::invalid_transition(
-                        "archived",
-                        Vec::new(),
-                        "An archived organisation cannot gain members.",
-                    ));
-                }
-                crate::db::references::ensure_person(conn, &b.person_id, "person_id")?;
-                let existing: i64 = om::table
-                    .filter(om::organization_id.eq(&id))
-                    .filter(om::person_id.eq(&b.person_id))
-                    .count()
-                    .get_result(conn)?;
-                if existing > 0 {
-                    return Err(ApiError::new(
-                        ProblemCode::AlreadyExists,
-                        "The person is already a member of this organisation; change the membership instead.",
-                    ));
-                }
-                let memberships: i64 = om::table
-                    .filter(om::person_id.eq(&b.person_id))
-                    .count()
-                    .get_result(conn)?;
-                if memberships >= super::MAX_MEMBERSHIPS_PER_PERSON {
-                    return Err(ApiError::validation(vec![FieldError::new(
-                        "person_id",
-                        "too_many_memberships",
-                        format!(
-                            "a person belongs to at most {} organisations",
-                            super::MAX_MEMBERSHIPS_PER_PERSON
-                        ),
-                    )]));
-                }
-                let member_id = crate::db::new_id();
-                let now = crate::db::now();
-                let status = if joins_without_consent(&caller.actor, &b.person_id) {
-                    MemberStatus::Active
-                } else {
-                    MemberStatus::Invited
-                };
-                diesel::insert_into(om::table)
-                    .values((
-                        om::id.eq(&member_id),
-                        om::organization_id.eq(&id),
-                        om::person_id.eq(&b.person_id),
-                        om::role.eq(b.role.as_str()),
-                        om::status.eq(status.as_str()),
-                        om::position.eq(b.position.as_deref().map(str::trim)),
-                        om::created_at.eq(now),
-                        om::updated_at.eq(now),
-                        om::version.eq(1),
-                    ))
-                    .execute(conn)?;
-                audit::record(
-                    conn,
-                    &caller,
-                    Change::new("organization_member", &member_id, "create")
-                        .value("organization_id", &id)
-                        .value("person_id", &b.person_id)
-                        .value("role", b.role)
-                        .value("status", status)
-                        .value("position", &b.position),
-                )?;
-                load_member(conn, &id, &member_id)
-            })
+        .write(move |conn| {
+            let organization: OrganizationRow = record::find(conn, &id)?;
+            manage(&caller, &id)?;
+            let status = if joins_without_consent(&caller.actor, &form.person_id) {
+                MemberStatus::Active
+            } else {
+                MemberStatus::Invited
+            };
+            store::add_member(conn, &caller, &organization, form, status)
         })
         .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!(
-                "/api/v1/organizations/{}/members/{}",
-                member.organization_id, member.id
-            ),
-        ))
-        .insert_header(header::ETag(etag(&member.id, member.version)))
-        .json(member))
+    let location = format!(
+        "/api/v1/organizations/{}/members/{}",
+        m.organization_id, m.id
+    );
+    Ok(created(location, etag(&m.id, m.version), &m))
 }
 
 /// Changes a membership's role or position. Admins and the organisation's org admins.
@@ -214,59 +128,42 @@ pub async fn add_organization_member(
 pub async fn update_organization_member(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
-    req: HttpRequest,
+    ids: PathIds<2>,
+    if_match: IfMatch,
     body: ApiJson<UpdateMember>,
 ) -> Result<HttpResponse, ApiError> {
-    require_signed_in(&caller.actor)?;
-    let (id, member_id) = path.into_inner();
-    crate::http::path_id("id", &id)?;
-    crate::http::path_id("member_id", &member_id)?;
-    let headers = req.headers().clone();
-    let b = body.into_inner();
-    let member = state
+    let [id, member_id] = ids.0;
+    let mut changes = body.into_inner();
+    let m = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                load(conn, &id)?;
-                authorize(
-                    &caller.actor,
-                    Permission::ManageOrganizationMembers {
-                        organization_id: &id,
-                    },
-                )?;
-                diesel::update(om::table.find(&member_id))
-                    .set(om::version.eq(om::version))
-                    .execute(conn)?;
-                let current = load_member(conn, &id, &member_id)?;
-                check_if_match(&headers, &etag(&current.id, current.version))?;
-                let role = b.role.unwrap_or(current.role);
-                let position = match &b.position {
-                    Some(p) => p.as_deref().map(str::trim).map(str::to_owned),
-                    None => current.position.clone(),
-                };
-                diesel::update(om::table.find(&member_id))
-                    .set((
-                        om::role.eq(role.as_str()),
-                        om::position.eq(&position),
-                        om::updated_at.eq(crate::db::now()),
-                        om::version.eq(current.version + 1),
-                    ))
-                    .execute(conn)?;
-                audit::record(
-                    conn,
-                    &caller,
-                    Change::new("organization_member", &member_id, "update")
-                        .value("role", role)
-                        .value("position", &position),
-                )?;
-                load_member(conn, &id, &member_id)
-            })
+        .write(move |conn| {
+            record::find::<OrganizationRow>(conn, &id)?;
+            manage(&caller, &id)?;
+            diesel::update(om::table.find(&member_id))
+                .set(om::version.eq(om::version))
+                .execute(conn)?;
+            let current = member(conn, &id, &member_id)?;
+            if_match.check_tag(&etag(&current.id, current.version))?;
+            if let Some(Some(p)) = &mut changes.position {
+                *p = p.trim().to_owned();
+            }
+            let role = changes.role.unwrap_or(current.role);
+            let position = changes.position.clone().unwrap_or(current.position);
+            diesel::update(om::table.find(&member_id))
+                .set((
+                    om::role.eq(role.as_str()),
+                    om::position.eq(&position),
+                    om::updated_at.eq(crate::db::now()),
+                    om::version.eq(current.version + 1),
+                ))
+                .execute(conn)?;
+            let change =
+                Change::new("organization_member", &member_id, "update").form(&changes, &[]);
+            audit::record(conn, &caller, change)?;
+            member(conn, &id, &member_id)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(header::ETag(etag(&member.id, member.version)))
-        .json(member))
+    Ok(respond_saved(m))
 }
 
 /// Removes a person from an organisation. Admins and the organisation's org
@@ -286,41 +183,23 @@ pub async fn update_organization_member(
 pub async fn remove_organization_member(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    ids: PathIds<2>,
 ) -> Result<HttpResponse, ApiError> {
-    require_signed_in(&caller.actor)?;
-    let (id, member_id) = path.into_inner();
-    crate::http::path_id("id", &id)?;
-    crate::http::path_id("member_id", &member_id)?;
+    let [id, member_id] = ids.0;
     state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                load(conn, &id)?;
-                let current = load_member(conn, &id, &member_id)?;
-                if !allows(
-                    &caller.actor,
-                    Permission::AnswerMembership {
-                        person_id: &current.person_id,
-                    },
-                ) {
-                    authorize(
-                        &caller.actor,
-                        Permission::ManageOrganizationMembers {
-                            organization_id: &id,
-                        },
-                    )?;
-                }
-                diesel::delete(om::table.find(&member_id)).execute(conn)?;
-                audit::record(
-                    conn,
-                    &caller,
-                    Change::new("organization_member", &member_id, "delete")
-                        .value("organization_id", &id)
-                        .value("person_id", &current.person_id),
-                )?;
-                Ok(())
-            })
+        .write(move |conn| {
+            record::find::<OrganizationRow>(conn, &id)?;
+            let current = member(conn, &id, &member_id)?;
+            let person_id = &current.person_id;
+            if !allows(&caller.actor, Permission::AnswerMembership { person_id }) {
+                manage(&caller, &id)?;
+            }
+            diesel::delete(om::table.find(&member_id)).execute(conn)?;
+            let change = Change::new("organization_member", &member_id, "delete")
+                .value("organization_id", &id)
+                .value("person_id", person_id);
+            audit::record(conn, &caller, change)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -345,22 +224,16 @@ pub async fn remove_organization_member(
 pub async fn get_organization_member(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    ids: PathIds<2>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("organizations"))?;
-    let (id, member_id) = path.into_inner();
-    crate::http::path_id("id", &id)?;
-    crate::http::path_id("member_id", &member_id)?;
-    let member = state
+    let [id, member_id] = ids.0;
+    let m = state
         .db
-        .run(move |conn| load_member(conn, &id, &member_id))
+        .run(move |conn| member(conn, &id, &member_id))
         .await?;
-    Ok(json_with_etag(
-        &req,
-        etag(&member.id, member.version),
-        &member,
-    ))
+    Ok(json_with_etag(&req, etag(&m.id, m.version), &m))
 }
 
 /// Accepts an invitation to an organisation: the membership becomes `active`,
@@ -382,63 +255,49 @@ pub async fn get_organization_member(
 pub async fn accept_organization_membership(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
-    req: HttpRequest,
+    ids: PathIds<2>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    require_signed_in(&caller.actor)?;
-    let (id, member_id) = path.into_inner();
-    crate::http::path_id("id", &id)?;
-    crate::http::path_id("member_id", &member_id)?;
-    let headers = req.headers().clone();
-    let member = state
+    let [id, member_id] = ids.0;
+    let m = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                diesel::update(om::table.find(&member_id))
-                    .set(om::version.eq(om::version))
-                    .execute(conn)?;
-                let current = load_member(conn, &id, &member_id)?;
-                authorize(
-                    &caller.actor,
-                    Permission::AnswerMembership {
-                        person_id: &current.person_id,
-                    },
-                )?;
-                check_if_match(&headers, &etag(&current.id, current.version))?;
-                if load(conn, &id)?.archived_at.is_some() {
-                    return Err(ApiError::invalid_transition(
-                        "archived",
-                        Vec::new(),
-                        "An archived organisation cannot gain members.",
-                    ));
-                }
-                if current.status == MemberStatus::Active {
-                    return Err(ApiError::invalid_transition(
-                        "active",
-                        Vec::new(),
-                        "The membership is already active.",
-                    ));
-                }
-                diesel::update(om::table.find(&member_id))
-                    .set((
-                        om::status.eq(MemberStatus::Active.as_str()),
-                        om::updated_at.eq(crate::db::now()),
-                        om::version.eq(current.version + 1),
-                    ))
-                    .execute(conn)?;
-                audit::record(
-                    conn,
-                    &caller,
-                    Change::new("organization_member", &member_id, "accept")
-                        .value("status", MemberStatus::Active),
-                )?;
-                load_member(conn, &id, &member_id)
-            })
+        .write(move |conn| {
+            diesel::update(om::table.find(&member_id))
+                .set(om::version.eq(om::version))
+                .execute(conn)?;
+            let current = member(conn, &id, &member_id)?;
+            let person_id = &current.person_id;
+            authorize(&caller.actor, Permission::AnswerMembership { person_id })?;
+            if_match.check_tag(&etag(&current.id, current.version))?;
+            let organization: OrganizationRow = record::find(conn, &id)?;
+            if organization.archived_at.is_some() {
+                return Err(ApiError::invalid_transition(
+                    "archived",
+                    Vec::new(),
+                    "An archived organisation cannot gain members.",
+                ));
+            }
+            if current.status == MemberStatus::Active {
+                return Err(ApiError::invalid_transition(
+                    "active",
+                    Vec::new(),
+                    "The membership is already active.",
+                ));
+            }
+            diesel::update(om::table.find(&member_id))
+                .set((
+                    om::status.eq(MemberStatus::Active.as_str()),
+                    om::updated_at.eq(crate::db::now()),
+                    om::version.eq(current.version + 1),
+                ))
+                .execute(conn)?;
+            let change = Change::new("organization_member", &member_id, "accept")
+                .value("status", MemberStatus::Active);
+            audit::record(conn, &caller, change)?;
+            member(conn, &id, &member_id)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(header::ETag(etag(&member.id, member.version)))
-        .json(member))
+    Ok(respond_saved(m))
 }
 
 crate::http::pagination::page_schema!(MemberPage, Member, "A page of an organisation's members.");

@@ -8,6 +8,7 @@ pub mod identifiers;
 pub mod members;
 pub mod model;
 pub mod rules;
+pub mod store;
 
 /// The most organisations a person can belong to.
 pub const MAX_MEMBERSHIPS_PER_PERSON: i64 = 100;

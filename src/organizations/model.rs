@@ -396,7 +396,7 @@ impl Member {
 }
 
 /// Adds a person to an organisation.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddMember {
     #[schema(format = Uuid)]
@@ -409,11 +409,16 @@ pub struct AddMember {
 }
 
 /// Changes a membership.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMember {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<MemberRole>,
-    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[serde(
+        default,
+        deserialize_with = "crate::http::extract::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(value_type = Option<String>)]
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]

@@ -5,7 +5,7 @@ use super::model::OrganizationKind;
 use crate::error::FieldError;
 
 /// An organisation's complete set of fields, as it will be stored.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct OrganizationFields {
     pub name: String,
     pub kind: Option<OrganizationKind>,

@@ -100,7 +100,13 @@ pub async fn add_organization_member(
             } else {
                 MemberStatus::Invited
             };
-            store::add_member(conn, &caller, &organization, form, status)
+            store::add_member(
+                conn,
+                &caller,
+                &organization,
+                form,
+                (status, crate::db::now()),
+            )
         })
         .await?;
     let location = format!(

@@ -287,14 +287,15 @@ pub fn member(
     super::model::Member::from_row(row, name)
 }
 
-/// Adds `form`'s person to `organization` (not archived) as `status`: 409 if
-/// they are a member already, 422 past [`super::MAX_MEMBERSHIPS_PER_PERSON`].
+/// Adds `form`'s person to `organization` (not archived) as `status` at `now`
+/// (a person created with their membership shares its time): 409 if they are
+/// a member already, 422 past [`super::MAX_MEMBERSHIPS_PER_PERSON`].
 pub fn add_member(
     conn: &mut DbConn,
     caller: &Caller,
     organization: &OrganizationRow,
     mut form: super::model::AddMember,
-    status: super::model::MemberStatus,
+    (status, now): (super::model::MemberStatus, chrono::NaiveDateTime),
 ) -> Result<super::model::Member, ApiError> {
     use crate::db::schema::organization_members as om;
     refuse_archived(
@@ -326,7 +327,6 @@ pub fn add_member(
     }
     form.position = form.position.map(|p| p.trim().to_owned());
     let member_id = crate::db::new_id();
-    let now = now();
     diesel::insert_into(om::table)
         .values((
             om::id.eq(&member_id),

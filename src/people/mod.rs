@@ -6,6 +6,8 @@
 //! record; a contact without one is also kept by those org admins.
 
 pub mod handlers;
+pub mod model;
+pub mod store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_people)

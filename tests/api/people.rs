@@ -489,3 +489,13 @@ async fn upgrading_turns_memberships_made_without_consent_into_invitations() {
         .to_owned();
     assert_eq!(app.db(status_of(member_of_new)).await, "active");
 }
+
+#[actix_web::test]
+async fn the_organisation_filter_must_be_a_uuid() {
+    let app = TestApp::new().await;
+    let body = app
+        .get_as(&app.admin_token(), "/api/v1/people?organization_id=PROBUS")
+        .await
+        .assert_problem(400, "invalid_parameter");
+    assert_eq!(body["errors"][0]["field"], "organization_id");
+}

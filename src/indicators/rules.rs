@@ -3,44 +3,59 @@
 //!
 //! Each computed kind names the data it counts. Modules add theirs by adding a
 //! variant here, its parameter column(s) in a migration, and an arm in
-//! `handlers::achieved`: recruitment will add `accepted_participants` (of a call,
+//! `model::achieved`: recruitment will add `accepted_participants` (of a call,
 //! by category, e.g. `ngo`), training `completed_training` (participants of a
 //! group who completed it).
 
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Where an indicator's achieved value comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum IndicatorKind {
-    /// Entered by hand (`value`).
-    Manual,
-    /// The number of the project's activities (of `activity_type`, if set).
-    ActivityCount,
-    /// The total attendance of the project's activities (of `activity_type`, if set).
-    ActivityAttendance,
+use crate::activities::rules::ActivityType;
+use crate::error::FieldError;
+
+crate::string_enum! {
+    "indicator kind"
+    /// Where an indicator's achieved value comes from.
+    #[derive(ToSchema)]
+    pub enum IndicatorKind {
+        /// Entered by hand (`value`).
+        Manual = "manual",
+        /// The number of the project's activities (of `activity_type`, if set).
+        ActivityCount = "activity_count",
+        /// The total attendance of the project's activities (of `activity_type`, if set).
+        ActivityAttendance = "activity_attendance",
+    }
 }
 
 impl IndicatorKind {
-    pub const ALL: [Self; 3] = [Self::Manual, Self::ActivityCount, Self::ActivityAttendance];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Manual => "manual",
-            Self::ActivityCount => "activity_count",
-            Self::ActivityAttendance => "activity_attendance",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// Whether the kind counts activities (and may narrow them by type).
     pub fn counts_activities(self) -> bool {
         matches!(self, Self::ActivityCount | Self::ActivityAttendance)
     }
+}
+
+/// The parameters `kind` does not take: a `value` for a computed kind, an
+/// `activity_type` for a kind that counts no activities. Empty when all fit.
+pub fn unfit_parameters(
+    kind: IndicatorKind,
+    value: Option<f64>,
+    activity_type: Option<ActivityType>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if kind != IndicatorKind::Manual && value.is_some() {
+        errors.push(FieldError::new(
+            "value",
+            "computed",
+            format!("a `{kind}` indicator is computed; it takes no value"),
+        ));
+    }
+    if !kind.counts_activities() && activity_type.is_some() {
+        errors.push(FieldError::new(
+            "activity_type",
+            "not_applicable",
+            format!("a `{kind}` indicator counts no activities"),
+        ));
+    }
+    errors
 }
 
 /// Achieved as a percentage of the target, to one decimal; none for a zero
@@ -60,10 +75,33 @@ mod tests {
     #[test]
     fn kinds_round_trip_through_their_names() {
         for k in IndicatorKind::ALL {
-            assert_eq!(IndicatorKind::parse(k.as_str()), Some(k));
+            assert_eq!(IndicatorKind::parse(k.as_str()), Some(*k));
             assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
         }
         assert!(!IndicatorKind::Manual.counts_activities());
+    }
+
+    #[test]
+    fn each_kind_takes_only_its_parameters() {
+        use IndicatorKind::*;
+        let codes = |errors: Vec<FieldError>| -> Vec<(String, String)> {
+            errors.into_iter().map(|e| (e.field, e.code)).collect()
+        };
+        let workshops = Some(ActivityType::Workshop);
+        assert!(unfit_parameters(Manual, Some(3.0), None).is_empty());
+        assert!(unfit_parameters(ActivityCount, None, workshops).is_empty());
+        assert!(unfit_parameters(ActivityAttendance, None, None).is_empty());
+        assert_eq!(
+            codes(unfit_parameters(Manual, None, workshops)),
+            [("activity_type".into(), "not_applicable".into())]
+        );
+        let both = unfit_parameters(ActivityCount, Some(1.0), workshops);
+        assert_eq!(codes(both), [("value".into(), "computed".into())]);
+        let err = &unfit_parameters(ActivityAttendance, Some(1.0), None)[0];
+        assert_eq!(
+            err.message,
+            "a `activity_attendance` indicator is computed; it takes no value"
+        );
     }
 
     #[test]

@@ -130,12 +130,25 @@ async fn an_activity_is_recorded_read_changed_listed_and_deleted() {
             .json();
         assert_eq!(page["items"].as_array().unwrap().len(), n, "{query}");
     }
-    app.get_as(
-        &admin,
-        &format!("/api/v1/projects/{project}/activities?campaign_id=x"),
-    )
-    .await
-    .assert_problem(400, "invalid_parameter");
+    // The campaign filter is an id: not a UUID is a bad parameter, named.
+    let p = app
+        .get_as(
+            &admin,
+            &format!("/api/v1/projects/{project}/activities?campaign_id=x"),
+        )
+        .await
+        .assert_problem(400, "invalid_parameter");
+    assert_eq!(p["errors"][0]["field"], "campaign_id", "{p}");
+    let none = app
+        .get_as(
+            &admin,
+            &format!(
+                "/api/v1/projects/{project}/activities?campaign_id=019a1b2c-0000-7000-8000-000000000099"
+            ),
+        )
+        .await;
+    assert_eq!(none.status, 200, "{}", none.text());
+    assert_eq!(none.json()["items"], json!([]));
 
     let res = app
         .send_as(

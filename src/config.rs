@@ -115,19 +115,7 @@ impl Config {
             message: format!("`{log_filter}` is not a valid filter: {e}"),
         })?;
 
-        let jwt_secret = get("COOPERA_JWT_SECRET");
-        if let Some(secret) = &jwt_secret
-            && secret.len() < crate::auth::jwt::MIN_SECRET_LEN
-        {
-            return Err(ConfigError {
-                variable: "COOPERA_JWT_SECRET",
-                message: format!(
-                    "must be at least {} bytes long (it is {})",
-                    crate::auth::jwt::MIN_SECRET_LEN,
-                    secret.len()
-                ),
-            });
-        }
+        let jwt_secret = jwt_secret(get("COOPERA_JWT_SECRET"))?;
         let access_token_ttl = Duration::from_secs(parse_number(
             &get,
             "COOPERA_ACCESS_TOKEN_TTL_SECS",
@@ -177,6 +165,23 @@ impl Config {
             _ => PathBuf::from("data"),
         }
     }
+}
+
+/// `COOPERA_JWT_SECRET`, when set, must be long enough to sign with.
+fn jwt_secret(secret: Option<String>) -> Result<Option<String>, ConfigError> {
+    if let Some(secret) = &secret
+        && secret.len() < crate::auth::jwt::MIN_SECRET_LEN
+    {
+        return Err(ConfigError {
+            variable: "COOPERA_JWT_SECRET",
+            message: format!(
+                "must be at least {} bytes long (it is {})",
+                crate::auth::jwt::MIN_SECRET_LEN,
+                secret.len()
+            ),
+        });
+    }
+    Ok(secret)
 }
 
 fn parse_number(

@@ -140,66 +140,7 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
         .into_iter()
         .flatten()
         {
-            let params: Vec<serde_json::Value> = op
-                .parameters
-                .iter()
-                .flatten()
-                .filter_map(|p| serde_json::to_value(p).ok())
-                .collect();
-            let header = |name: &str| {
-                params
-                    .iter()
-                    .any(|p| p["in"] == "header" && p["name"] == name)
-            };
-            let (json_body, form_body) = op.request_body.as_ref().map_or((false, false), |b| {
-                let json = serde_json::to_value(b)
-                    .is_ok_and(|b| b["content"].get("application/json").is_some());
-                (json, !json)
-            });
-            let needs_token = op.security.as_ref().is_some_and(|reqs| {
-                !reqs.is_empty()
-                    && reqs.iter().all(|r| {
-                        serde_json::to_value(r)
-                            .is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
-                    })
-            });
-            let id = op.operation_id.clone().unwrap_or_default();
-            let mut rules: Vec<(&str, &str)> = Vec::new();
-            if json_body {
-                rules.extend([
-                    ("400", "MalformedBody"),
-                    ("413", "PayloadTooLarge"),
-                    ("415", "UnsupportedMediaType"),
-                    ("422", "ValidationFailed"),
-                ]);
-            }
-            if form_body {
-                rules.extend([("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
-            }
-            // An overlong conditional header is a malformed request (400) too.
-            if params.iter().any(|p| p["in"] == "query")
-                || header("If-Match")
-                || header("If-None-Match")
-            {
-                rules.push(("400", "BadRequest"));
-            }
-            if needs_token {
-                rules.push(("401", "Unauthorized"));
-                if !OPEN_TO_EVERY_SIGNED_IN_CALLER.contains(&id.as_str()) {
-                    rules.push(("403", "Forbidden"));
-                }
-            }
-            if path.contains('{') {
-                rules.push(("404", "NotFound"));
-            }
-            if header("If-Match") {
-                rules.push(("412", "PreconditionFailed"));
-            }
-            if path.starts_with("/api/v1/") {
-                rules.push(("503", "ServiceUnavailable"));
-            }
-            rules.push(("500", "InternalError"));
-            for (status, response) in rules {
+            for (status, response) in error_responses(path, op) {
                 op.responses
                     .responses
                     .entry(status.to_owned())
@@ -207,6 +148,75 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+/// Whether an operation needs an access token: it declares security
+/// requirements and none of them is the empty one ("anonymous allowed").
+pub fn needs_token(op: &utoipa::openapi::path::Operation) -> bool {
+    op.security.as_ref().is_some_and(|reqs| {
+        !reqs.is_empty()
+            && reqs.iter().all(|r| {
+                serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+            })
+    })
+}
+
+/// The error responses `op` at `path` can give, by the rules of [`finish`]:
+/// `(status, response name)`.
+fn error_responses(
+    path: &str,
+    op: &utoipa::openapi::path::Operation,
+) -> Vec<(&'static str, &'static str)> {
+    let params: Vec<serde_json::Value> = op
+        .parameters
+        .iter()
+        .flatten()
+        .filter_map(|p| serde_json::to_value(p).ok())
+        .collect();
+    let header = |name: &str| {
+        params
+            .iter()
+            .any(|p| p["in"] == "header" && p["name"] == name)
+    };
+    let (json_body, form_body) = op.request_body.as_ref().map_or((false, false), |b| {
+        let json =
+            serde_json::to_value(b).is_ok_and(|b| b["content"].get("application/json").is_some());
+        (json, !json)
+    });
+    let id = op.operation_id.clone().unwrap_or_default();
+    let mut rules = Vec::new();
+    if json_body {
+        rules.extend([
+            ("400", "MalformedBody"),
+            ("413", "PayloadTooLarge"),
+            ("415", "UnsupportedMediaType"),
+            ("422", "ValidationFailed"),
+        ]);
+    }
+    if form_body {
+        rules.extend([("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
+    }
+    // An overlong conditional header is a malformed request (400) too.
+    if params.iter().any(|p| p["in"] == "query") || header("If-Match") || header("If-None-Match") {
+        rules.push(("400", "BadRequest"));
+    }
+    if needs_token(op) {
+        rules.push(("401", "Unauthorized"));
+        if !OPEN_TO_EVERY_SIGNED_IN_CALLER.contains(&id.as_str()) {
+            rules.push(("403", "Forbidden"));
+        }
+    }
+    if path.contains('{') {
+        rules.push(("404", "NotFound"));
+    }
+    if header("If-Match") {
+        rules.push(("412", "PreconditionFailed"));
+    }
+    if path.starts_with("/api/v1/") {
+        rules.push(("503", "ServiceUnavailable"));
+    }
+    rules.push(("500", "InternalError"));
+    rules
 }
 
 const NO_NUL: &str = "^[^\\x00]*$";

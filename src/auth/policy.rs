@@ -218,55 +218,71 @@ pub fn allows(actor: &Actor, permission: Permission<'_>) -> bool {
     authorize(actor, permission).is_ok()
 }
 
-fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
-    let has = |role: &Role| user.roles.contains(role);
-    if has(&Role::Admin) {
-        return true;
-    }
-    let org_admin_of = |org: &str| {
-        user.roles
+/// What a user's roles say, as the policy asks it.
+impl UserActor {
+    fn org_admin_of(&self, org: &str) -> bool {
+        self.roles
             .iter()
             .any(|r| matches!(r, Role::OrgAdmin { organization_id } if organization_id == org))
-    };
-    let belongs_to = |org: &str| {
-        user.roles.iter().any(|r| {
+    }
+
+    fn belongs_to(&self, org: &str) -> bool {
+        self.roles.iter().any(|r| {
             matches!(r, Role::OrgAdmin { organization_id } | Role::OrgMember { organization_id }
                 if organization_id == org)
         })
-    };
-    let is_coordinator = user
-        .roles
-        .iter()
-        .any(|r| matches!(r, Role::Coordinator { .. }));
-    let is_org_admin = user
-        .roles
-        .iter()
-        .any(|r| matches!(r, Role::OrgAdmin { .. }));
-    let is_self = |person: &str| user.person_id.as_deref() == Some(person);
-    let coordinates = |project: &str| {
-        user.roles
+    }
+
+    fn coordinates(&self, project: &str) -> bool {
+        self.roles
             .iter()
             .any(|r| matches!(r, Role::Coordinator { project_id } if project_id == project))
-    };
+    }
 
+    fn is_coordinator(&self) -> bool {
+        self.roles
+            .iter()
+            .any(|r| matches!(r, Role::Coordinator { .. }))
+    }
+
+    fn is_org_admin(&self) -> bool {
+        self.roles
+            .iter()
+            .any(|r| matches!(r, Role::OrgAdmin { .. }))
+    }
+
+    fn is_self(&self, person: &str) -> bool {
+        self.person_id.as_deref() == Some(person)
+    }
+}
+
+fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
+    if user.roles.contains(&Role::Admin) {
+        return true;
+    }
+    let org_admin_of = |org: &str| user.org_admin_of(org);
+    let coordinates = |project: &str| user.coordinates(project);
     match permission {
         Permission::ReadDirectory(_) => true,
-        Permission::CreateOrganization => is_coordinator,
+        Permission::CreateOrganization => user.is_coordinator(),
         Permission::UpdateOrganization { organization_id }
         | Permission::ManageOrganizationMembers { organization_id } => {
             org_admin_of(organization_id)
         }
-        Permission::CreatePerson => is_coordinator || is_org_admin,
+        Permission::CreatePerson => user.is_coordinator() || user.is_org_admin(),
         Permission::UpdatePerson {
             person_id,
             organizations,
             has_account,
-        } => is_self(person_id) || (!has_account && organizations.iter().any(|o| org_admin_of(o))),
+        } => {
+            user.is_self(person_id)
+                || (!has_account && organizations.iter().any(|o| org_admin_of(o)))
+        }
         Permission::ReadPersonalData {
             person_id,
             organizations,
-        } => is_self(person_id) || organizations.iter().any(|o| org_admin_of(o)),
-        Permission::AnswerMembership { person_id } => is_self(person_id),
+        } => user.is_self(person_id) || organizations.iter().any(|o| org_admin_of(o)),
+        Permission::AnswerMembership { person_id } => user.is_self(person_id),
         Permission::UpdateProject { project_id } => coordinates(project_id),
         Permission::CreatePartnership { project_id } => match project_id {
             Some(p) => coordinates(p),
@@ -299,7 +315,9 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
             project_id,
             organization_id,
             organization_is_partner,
-        } => coordinates(project_id) || (organization_is_partner && belongs_to(organization_id)),
+        } => {
+            coordinates(project_id) || (organization_is_partner && user.belongs_to(organization_id))
+        }
         Permission::ReviewGoodPractice { project_id } => coordinates(project_id),
         Permission::ArchiveOrganization
         | Permission::CreateProject

@@ -154,11 +154,9 @@ pub async fn issue_token(
 const MAX_USERNAME_LEN: usize = 254;
 const MAX_PASSWORD_LEN: usize = 1000;
 
-async fn password_grant(
-    state: &AppState,
-    req: &HttpRequest,
-    form: TokenRequest,
-) -> Result<HttpResponse, ApiError> {
+/// The email and password of a password grant, within their documented
+/// lengths (400 naming the field otherwise).
+fn credentials(form: TokenRequest) -> Result<(String, String), ApiError> {
     let email = form
         .username
         .as_deref()
@@ -175,6 +173,15 @@ async fn password_grant(
     if password.chars().count() > MAX_PASSWORD_LEN {
         return Err(too_long("password", MAX_PASSWORD_LEN));
     }
+    Ok((email, password))
+}
+
+async fn password_grant(
+    state: &AppState,
+    req: &HttpRequest,
+    form: TokenRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (email, password) = credentials(form)?;
     let address = crate::http::client_addr::client_bucket(req, &state.trusted_proxies);
     let account_key = throttle::account_key(&email);
     let pair_key = throttle::pair_key(&email, &address);
@@ -182,31 +189,11 @@ async fn password_grant(
 
     // Count the attempt before checking the password, so that parallel guesses
     // are limited as sequential ones are; a success is forgiven below.
-    let keys = vec![pair_key.clone(), address_key.clone()];
+    let keys = [pair_key.clone(), address_key.clone(), account_key.clone()];
     let lookup = email.clone();
-    let (account, pair, addr) = (account_key.clone(), pair_key.clone(), address_key.clone());
     let (blocked, failures, account_failures, user) = state
         .db
-        .run(move |conn| {
-            throttle::purge_stale(conn)?;
-            if let Some(secs) = throttle::blocked_for(conn, &keys)? {
-                return Ok((Some(secs), 0, 0, None));
-            }
-            let n = throttle::record_failure(conn, &pair, Some(throttle::PAIR_LIMIT))?;
-            let m = throttle::record_failure(conn, &addr, Some(throttle::ADDRESS_LIMIT))?;
-            let a = throttle::record_failure(conn, &account, None)?;
-            // A parallel attempt may have reached the limit after our first check.
-            if n > throttle::PAIR_LIMIT || m > throttle::ADDRESS_LIMIT {
-                let secs = throttle::blocked_for(conn, &keys)?.unwrap_or(1);
-                return Ok((Some(secs), n, a, None));
-            }
-            let user = users::table
-                .filter(users::email.eq(&lookup))
-                .select(UserRow::as_select())
-                .first(conn)
-                .optional()?;
-            Ok((None, n, a, user))
-        })
+        .run(move |conn| count_attempt(conn, &keys, &lookup))
         .await?;
     if let Some(secs) = blocked {
         return Err(ApiError::new(
@@ -242,16 +229,7 @@ async fn password_grant(
             throttle::clear(conn, &account_key)?;
             throttle::clear(conn, &pair_key)?;
             throttle::forgive(conn, &address_key, throttle::ADDRESS_LIMIT)?;
-            let roles = load_roles(conn, &user.id, user.person_id.as_deref())?;
-            let family = crate::db::new_id();
-            let refresh = insert_refresh_token(conn, &user.id, &family, refresh_ttl)?;
-            let actor = Actor::User(UserActor {
-                id: user.id,
-                person_id: user.person_id,
-                roles,
-                login: Some(family),
-            });
-            Ok((actor, refresh))
+            start_login(conn, user, refresh_ttl)
         })
         .await?;
     let (access_token, expires_in) = keys.issue(&actor)?;
@@ -262,6 +240,54 @@ async fn password_grant(
         refresh_token: Some(refresh),
         scope: None,
     }))
+}
+
+/// Counts a login attempt against the pair, address and account keys (in
+/// that order) and finds the account: `(blocked for seconds, failures of the
+/// pair, failures of the account, the user)`.
+fn count_attempt(
+    conn: &mut DbConn,
+    [pair, addr, account]: &[String; 3],
+    email: &str,
+) -> Result<(Option<u64>, i32, i32, Option<UserRow>), ApiError> {
+    throttle::purge_stale(conn)?;
+    let limited = [pair.clone(), addr.clone()];
+    if let Some(secs) = throttle::blocked_for(conn, &limited)? {
+        return Ok((Some(secs), 0, 0, None));
+    }
+    let n = throttle::record_failure(conn, pair, Some(throttle::PAIR_LIMIT))?;
+    let m = throttle::record_failure(conn, addr, Some(throttle::ADDRESS_LIMIT))?;
+    let a = throttle::record_failure(conn, account, None)?;
+    // A parallel attempt may have reached the limit after our first check.
+    if n > throttle::PAIR_LIMIT || m > throttle::ADDRESS_LIMIT {
+        let secs = throttle::blocked_for(conn, &limited)?.unwrap_or(1);
+        return Ok((Some(secs), n, a, None));
+    }
+    let user = users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok((None, n, a, user))
+}
+
+/// A new login for `user`: its refresh token (a new family) and the caller its
+/// access tokens name, with the user's roles now.
+fn start_login(
+    conn: &mut DbConn,
+    user: UserRow,
+    refresh_ttl: std::time::Duration,
+) -> Result<(Actor, String), ApiError> {
+    let roles = load_roles(conn, &user.id, user.person_id.as_deref())?;
+    let family = crate::db::new_id();
+    let refresh = insert_refresh_token(conn, &user.id, &family, refresh_ttl)?;
+    let actor = Actor::User(UserActor {
+        id: user.id,
+        person_id: user.person_id,
+        roles,
+        login: Some(family),
+    });
+    Ok((actor, refresh))
 }
 
 fn insert_refresh_token(

@@ -17,7 +17,7 @@ use crate::db::schema::{
     api_clients, organization_members as om, project_coordinators as pc, user_roles, users,
 };
 use crate::error::{ApiError, FieldError, ProblemCode, responses};
-use crate::http::conditional::{check_if_match, etag, json_with_etag};
+use crate::http::conditional::{etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
 use crate::organizations::model::MemberStatus;
@@ -573,16 +573,14 @@ pub async fn get_user(
 pub async fn update_user(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
-    req: HttpRequest,
+    id: crate::http::ids::PathId,
+    if_match: crate::http::conditional::IfMatch,
     body: ApiJson<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ManageUsers)?;
     let body = body.into_inner();
     let id = id.into_inner();
-    crate::http::path_id("id", &id)?;
     let (current, _) = load_user(&state, id.clone()).await?;
-    let headers = req.headers().clone();
     let password_hash = match body.password.clone() {
         Some(password) => {
             super::password::check_strength(&password, &current.email)
@@ -593,68 +591,76 @@ pub async fn update_user(
     };
     let (row, roles) = state
         .db
-        .run(move |conn| {
-            crate::db::write_transaction(conn, |conn| {
-                let now = crate::db::now();
-                let mut change = Change::new("user", &id, "update");
-                // Bumping the version first locks the row for this transaction.
-                diesel::update(users::table.find(&id))
-                    .set((
-                        users::updated_at.eq(now),
-                        users::version.eq(users::version + 1),
-                    ))
-                    .execute(conn)?;
-                let version: i64 = users::table.find(&id).select(users::version).first(conn)?;
-                check_if_match(&headers, &etag(&id, version - 1))?;
-                if let Some(name) = &body.display_name {
-                    diesel::update(users::table.find(&id))
-                        .set(users::display_name.eq(name.trim()))
-                        .execute(conn)?;
-                    change = change.value("display_name", name.trim());
-                }
-                if let Some(active) = body.active {
-                    diesel::update(users::table.find(&id))
-                        .set(users::active.eq(active))
-                        .execute(conn)?;
-                    change = change.value("active", active);
-                    if !active {
-                        revoke_all_refresh_tokens(conn, &id)?;
-                    }
-                }
-                if let Some(hash) = &password_hash {
-                    diesel::update(users::table.find(&id))
-                        .set(users::password_hash.eq(hash))
-                        .execute(conn)?;
-                    revoke_all_refresh_tokens(conn, &id)?;
-                    change = change.personal("password");
-                }
-                if let Some(roles) = &body.roles {
-                    diesel::delete(user_roles::table.filter(user_roles::user_id.eq(&id)))
-                        .execute(conn)?;
-                    for role in dedup(roles) {
-                        diesel::insert_into(user_roles::table)
-                            .values((
-                                user_roles::user_id.eq(&id),
-                                user_roles::role.eq(role.as_str()),
-                            ))
-                            .execute(conn)?;
-                    }
-                    change = change.value("roles", roles);
-                }
-                audit::record(conn, &caller, change)?;
-                let row = users::table
-                    .find(&id)
-                    .select(UserRow::as_select())
-                    .first(conn)?;
-                let roles = global_roles(conn, &id)?;
-                Ok((row, roles))
-            })
+        .write(move |conn| {
+            // Bumping the version first locks the row for this transaction.
+            diesel::update(users::table.find(&id))
+                .set((
+                    users::updated_at.eq(crate::db::now()),
+                    users::version.eq(users::version + 1),
+                ))
+                .execute(conn)?;
+            let version: i64 = users::table.find(&id).select(users::version).first(conn)?;
+            if_match.check_tag(&etag(&id, version - 1))?;
+            apply_changes(conn, &caller, &id, body, password_hash)
         })
         .await?;
     let user = User::from_row(row, roles);
     Ok(HttpResponse::Ok()
         .insert_header(header::ETag(etag(&user.id, user.version)))
         .json(user))
+}
+
+/// Writes the changes of `body` (and a new password's hash) to user `id`,
+/// locked by the caller: deactivating or a new password ends every login.
+fn apply_changes(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    body: UpdateUser,
+    password_hash: Option<String>,
+) -> Result<(UserRow, Vec<GlobalRole>), ApiError> {
+    let mut change = Change::new("user", id, "update");
+    if let Some(name) = &body.display_name {
+        diesel::update(users::table.find(id))
+            .set(users::display_name.eq(name.trim()))
+            .execute(conn)?;
+        change = change.value("display_name", name.trim());
+    }
+    if let Some(active) = body.active {
+        diesel::update(users::table.find(id))
+            .set(users::active.eq(active))
+            .execute(conn)?;
+        change = change.value("active", active);
+        if !active {
+            revoke_all_refresh_tokens(conn, id)?;
+        }
+    }
+    if let Some(hash) = &password_hash {
+        diesel::update(users::table.find(id))
+            .set(users::password_hash.eq(hash))
+            .execute(conn)?;
+        revoke_all_refresh_tokens(conn, id)?;
+        change = change.personal("password");
+    }
+    if let Some(roles) = &body.roles {
+        diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(conn)?;
+        for role in dedup(roles) {
+            diesel::insert_into(user_roles::table)
+                .values((
+                    user_roles::user_id.eq(id),
+                    user_roles::role.eq(role.as_str()),
+                ))
+                .execute(conn)?;
+        }
+        change = change.value("roles", roles);
+    }
+    audit::record(conn, caller, change)?;
+    let row = users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)?;
+    let roles = global_roles(conn, id)?;
+    Ok((row, roles))
 }
 
 /// Ends every session of a user (password change, deactivation).

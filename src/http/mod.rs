@@ -27,17 +27,7 @@ pub struct KnownPaths(Vec<(ResourceDef, Vec<(&'static str, bool)>)>);
 
 impl KnownPaths {
     pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
-        // An operation needs a token when it declares security requirements
-        // and none of them is the empty one ("anonymous allowed").
-        let needs_token = |op: &utoipa::openapi::path::Operation| {
-            op.security.as_ref().is_some_and(|reqs| {
-                !reqs.is_empty()
-                    && reqs.iter().all(|r| {
-                        serde_json::to_value(r)
-                            .is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
-                    })
-            })
-        };
+        let needs_token = crate::openapi::needs_token;
         let paths = api
             .paths
             .paths

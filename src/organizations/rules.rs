@@ -56,6 +56,20 @@ pub fn normalize(fields: &mut OrganizationFields) -> Vec<FieldError> {
             .filter(|t| !t.is_empty());
     }
 
+    check_identifiers(fields, &mut errors);
+    if fields.kind == Some(OrganizationKind::LocalGovernment) && fields.teryt_code.is_none() {
+        errors.push(FieldError::new(
+            "teryt_code",
+            "required_for_local_government",
+            "is required for a local government unit",
+        ));
+    }
+    errors
+}
+
+/// Checks and normalises the official identifiers: each by its algorithm, and
+/// each only for an organisation of its country.
+fn check_identifiers(fields: &mut OrganizationFields, errors: &mut Vec<FieldError>) {
     let polish = fields.country == "PL";
     let romanian = fields.country == "RO";
     type Check = fn(&str) -> Result<String, identifiers::Invalid>;
@@ -100,14 +114,6 @@ pub fn normalize(fields: &mut OrganizationFields) -> Vec<FieldError> {
             }
         }
     }
-    if fields.kind == Some(OrganizationKind::LocalGovernment) && fields.teryt_code.is_none() {
-        errors.push(FieldError::new(
-            "teryt_code",
-            "required_for_local_government",
-            "is required for a local government unit",
-        ));
-    }
-    errors
 }
 
 #[cfg(test)]

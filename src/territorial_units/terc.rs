@@ -91,76 +91,76 @@ pub fn parse(mut input: impl Read) -> Result<Parsed, String> {
     let mut parsed = Parsed::default();
     for (index, record) in reader.records().enumerate() {
         let line = index + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                parsed.rejected.push(Rejected {
-                    line,
-                    reason: format!("unreadable row: {e}"),
-                });
-                continue;
-            }
+        let outcome = match record {
+            Ok(record) => read_row(line, &record),
+            Err(e) => Row::Rejected(format!("unreadable row: {e}")),
         };
-        if record.len() != HEADER.len() {
-            parsed.rejected.push(Rejected {
-                line,
-                reason: format!("{} fields instead of {}", record.len(), HEADER.len()),
-            });
-            continue;
-        }
-        let (woj, pow, gmi, rodz, name) =
-            (&record[0], &record[1], &record[2], &record[3], &record[4]);
-        if name.is_empty() {
-            parsed.rejected.push(Rejected {
-                line,
-                reason: "NAZWA is empty".to_owned(),
-            });
-            continue;
-        }
-        let unit = match (pow.is_empty(), gmi.is_empty(), rodz.is_empty()) {
-            (true, true, true) if digits(woj, 2) => {
-                Some((woj.to_owned(), "voivodeship", None, name.to_lowercase()))
-            }
-            (false, true, true) if digits(woj, 2) && digits(pow, 2) => Some((
-                format!("{woj}{pow}"),
-                "county",
-                Some(woj.to_owned()),
-                name.to_owned(),
-            )),
-            (false, false, false)
-                if digits(woj, 2) && digits(pow, 2) && digits(gmi, 2) && digits(rodz, 1) =>
-            {
-                if matches!(rodz, "1" | "2" | "3") {
-                    Some((
-                        format!("{woj}{pow}{gmi}{rodz}"),
-                        "municipality",
-                        Some(format!("{woj}{pow}")),
-                        name.to_owned(),
-                    ))
-                } else {
-                    parsed.skipped += 1;
-                    continue;
-                }
-            }
-            _ => None,
-        };
-        match unit {
-            Some((code, level, parent, name)) => parsed.units.push(TercUnit {
-                line,
-                code,
-                name,
-                level,
-                parent,
-            }),
-            None => parsed.rejected.push(Rejected {
-                line,
-                reason: format!(
-                    "the codes WOJ={woj} POW={pow} GMI={gmi} RODZ={rodz} do not form a TERC code"
-                ),
-            }),
+        match outcome {
+            Row::Unit(unit) => parsed.units.push(unit),
+            Row::Skipped => parsed.skipped += 1,
+            Row::Rejected(reason) => parsed.rejected.push(Rejected { line, reason }),
         }
     }
     Ok(parsed)
+}
+
+/// What one row of the register is.
+enum Row {
+    Unit(TercUnit),
+    /// A part of a municipality (RODZ 4, 5, 8, 9): not a unit of its own.
+    Skipped,
+    Rejected(String),
+}
+
+fn read_row(line: usize, record: &csv::StringRecord) -> Row {
+    if record.len() != HEADER.len() {
+        return Row::Rejected(format!(
+            "{} fields instead of {}",
+            record.len(),
+            HEADER.len()
+        ));
+    }
+    let (woj, pow, gmi, rodz, name) = (&record[0], &record[1], &record[2], &record[3], &record[4]);
+    if name.is_empty() {
+        return Row::Rejected("NAZWA is empty".to_owned());
+    }
+    let unit = |code: String, level: &'static str, parent: Option<String>, name: String| {
+        Row::Unit(TercUnit {
+            line,
+            code,
+            name,
+            level,
+            parent,
+        })
+    };
+    match (pow.is_empty(), gmi.is_empty(), rodz.is_empty()) {
+        (true, true, true) if digits(woj, 2) => {
+            unit(woj.to_owned(), "voivodeship", None, name.to_lowercase())
+        }
+        (false, true, true) if digits(woj, 2) && digits(pow, 2) => unit(
+            format!("{woj}{pow}"),
+            "county",
+            Some(woj.to_owned()),
+            name.to_owned(),
+        ),
+        (false, false, false)
+            if digits(woj, 2) && digits(pow, 2) && digits(gmi, 2) && digits(rodz, 1) =>
+        {
+            if matches!(rodz, "1" | "2" | "3") {
+                unit(
+                    format!("{woj}{pow}{gmi}{rodz}"),
+                    "municipality",
+                    Some(format!("{woj}{pow}")),
+                    name.to_owned(),
+                )
+            } else {
+                Row::Skipped
+            }
+        }
+        _ => Row::Rejected(format!(
+            "the codes WOJ={woj} POW={pow} GMI={gmi} RODZ={rodz} do not form a TERC code"
+        )),
+    }
 }
 
 /// Writes the parsed units in one transaction, parents before children.
@@ -187,7 +187,6 @@ pub fn import(
             .map(|(code, name, parent, level, version)| (code, (name, parent, level, version)))
             .collect();
         let mut known: std::collections::HashSet<String> = existing.keys().cloned().collect();
-        let now = crate::db::now();
         for unit in units {
             progress();
             if let Some(parent) = &unit.parent
@@ -208,49 +207,11 @@ pub fn import(
                     summary.unchanged += 1;
                 }
                 Some((_, _, _, version)) => {
-                    diesel::update(tu::table.find(&unit.code))
-                        .set((
-                            tu::name.eq(&unit.name),
-                            tu::name_search.eq(crate::db::fold_for_search(&unit.name)),
-                            tu::level.eq(unit.level),
-                            tu::parent_code.eq(&unit.parent),
-                            tu::updated_at.eq(now),
-                            tu::version.eq(version + 1),
-                        ))
-                        .execute(conn)?;
-                    audit::record(
-                        conn,
-                        caller,
-                        Change::new("territorial_unit", &unit.code, "update")
-                            .value("name", &unit.name)
-                            .value("level", unit.level)
-                            .value("parent_code", &unit.parent),
-                    )?;
+                    update_unit(conn, caller, &unit, version + 1)?;
                     summary.updated += 1;
                 }
                 None => {
-                    diesel::insert_into(tu::table)
-                        .values((
-                            tu::code.eq(&unit.code),
-                            tu::name.eq(&unit.name),
-                            tu::name_search.eq(crate::db::fold_for_search(&unit.name)),
-                            tu::level.eq(unit.level),
-                            tu::parent_code.eq(&unit.parent),
-                            tu::country.eq("PL"),
-                            tu::created_at.eq(now),
-                            tu::updated_at.eq(now),
-                            tu::version.eq(1),
-                        ))
-                        .execute(conn)?;
-                    audit::record(
-                        conn,
-                        caller,
-                        Change::new("territorial_unit", &unit.code, "create")
-                            .value("name", &unit.name)
-                            .value("level", unit.level)
-                            .value("parent_code", &unit.parent)
-                            .value("country", "PL"),
-                    )?;
+                    insert_unit(conn, caller, &unit)?;
                     known.insert(unit.code.clone());
                     summary.added += 1;
                 }
@@ -260,6 +221,52 @@ pub fn import(
     })?;
     summary.rejected.sort_by_key(|r| r.line);
     Ok(summary)
+}
+
+fn update_unit(
+    conn: &mut DbConn,
+    caller: &Caller,
+    unit: &TercUnit,
+    version: i64,
+) -> Result<(), ApiError> {
+    diesel::update(tu::table.find(&unit.code))
+        .set((
+            tu::name.eq(&unit.name),
+            tu::name_search.eq(crate::db::fold_for_search(&unit.name)),
+            tu::level.eq(unit.level),
+            tu::parent_code.eq(&unit.parent),
+            tu::updated_at.eq(crate::db::now()),
+            tu::version.eq(version),
+        ))
+        .execute(conn)?;
+    let change = Change::new("territorial_unit", &unit.code, "update")
+        .value("name", &unit.name)
+        .value("level", unit.level)
+        .value("parent_code", &unit.parent);
+    audit::record(conn, caller, change)
+}
+
+fn insert_unit(conn: &mut DbConn, caller: &Caller, unit: &TercUnit) -> Result<(), ApiError> {
+    let now = crate::db::now();
+    diesel::insert_into(tu::table)
+        .values((
+            tu::code.eq(&unit.code),
+            tu::name.eq(&unit.name),
+            tu::name_search.eq(crate::db::fold_for_search(&unit.name)),
+            tu::level.eq(unit.level),
+            tu::parent_code.eq(&unit.parent),
+            tu::country.eq("PL"),
+            tu::created_at.eq(now),
+            tu::updated_at.eq(now),
+            tu::version.eq(1),
+        ))
+        .execute(conn)?;
+    let change = Change::new("territorial_unit", &unit.code, "create")
+        .value("name", &unit.name)
+        .value("level", unit.level)
+        .value("parent_code", &unit.parent)
+        .value("country", "PL");
+    audit::record(conn, caller, change)
 }
 
 #[cfg(test)]

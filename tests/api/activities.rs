@@ -462,6 +462,7 @@ async fn a_partner_organisations_admin_records_its_own_activities_only_while_a_p
             json!({"name": "P", "project_id": project}),
         )
         .await;
+    assert_eq!(res.status, 201, "{}", res.text());
     let partnership = res.json()["id"].as_str().unwrap().to_owned();
     let res = app
         .post_json_as(

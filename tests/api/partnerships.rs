@@ -468,13 +468,11 @@ async fn responsibilities_move_todo_in_progress_done_with_evidence_and_overdue_i
     let create = |title: &str, due: &str| json!({"member_id": member, "category": "campaign", "title": title, "due_on": due});
     let tasks = format!("/api/v1/partnerships/{p}/responsibilities");
     let late = app
-        .post_json_as(&admin, &tasks, create("Late", "2020-01-01"))
-        .await
-        .json();
+        .created(&admin, &tasks, create("Late", "2020-01-01"))
+        .await;
     let future = app
-        .post_json_as(&admin, &tasks, create("Future", "2999-01-01"))
-        .await
-        .json();
+        .created(&admin, &tasks, create("Future", "2999-01-01"))
+        .await;
     assert_eq!(late["overdue"], true);
     assert_eq!(future["overdue"], false);
     let overdue = app
@@ -553,12 +551,14 @@ async fn responsibilities_move_todo_in_progress_done_with_evidence_and_overdue_i
         .await
         .assert_problem(409, "invalid_transition");
     // Former members get no new tasks.
-    app.post_json_as(
-        &admin,
-        &format!("/api/v1/partnerships/{p}/members/{member}/leave"),
-        json!({}),
-    )
-    .await;
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{p}/members/{member}/leave"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
     let res = app
         .post_json_as(&admin, &tasks, create("After leaving", "2027-01-01"))
         .await;
@@ -578,13 +578,12 @@ async fn a_dissolved_partnership_is_final_for_members_and_tasks_too() {
     let member = m["id"].as_str().unwrap();
     let tasks = format!("/api/v1/partnerships/{p}/responsibilities");
     let task = app
-        .post_json_as(
+        .created(
             &admin,
             &tasks,
             json!({"member_id": member, "category": "launch", "title": "Launch"}),
         )
-        .await
-        .json();
+        .await;
     let res = app
         .post_json_as(
             &admin,
@@ -657,13 +656,12 @@ async fn stale_if_match_on_members_and_tasks_is_412() {
         .await;
     res.assert_problem(412, "precondition_failed");
     let task = app
-        .post_json_as(
+        .created(
             &admin,
             &format!("/api/v1/partnerships/{p}/responsibilities"),
             json!({"member_id": member, "category": "launch", "title": "L"}),
         )
-        .await
-        .json();
+        .await;
     let res = app
         .send_as(
             &admin,
@@ -761,9 +759,8 @@ async fn a_member_and_a_task_are_readable_with_the_etag_their_changes_expect() {
     assert_eq!(res.status, 200, "{}", res.text());
     // Another partnership's task is not found under this one.
     let other = app
-        .post_json_as(&admin, "/api/v1/partnerships", json!({"name": "Other"}))
-        .await
-        .json()["id"]
+        .created(&admin, "/api/v1/partnerships", json!({"name": "Other"}))
+        .await["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -845,4 +842,25 @@ async fn an_active_partnership_keeps_its_lead_public_sector_member_and_agreement
         .await
         .assert_problem(422, "validation_failed");
     assert!(codes(&body).contains(&"public_sector_member_required".to_owned()));
+}
+
+#[actix_web::test]
+async fn the_projects_coordinator_dissolves_its_active_partnership_and_an_outsider_may_not() {
+    let app = TestApp::new().await;
+    let (project, coordinator) = app.project_with_coordinator("P-FIX").await;
+    let p = app.active_partnership(Some(&project)).await;
+    let (_, outsider) = app
+        .organization_with_admin(json!({"name": "Fundacja Obca", "kind": "ngo", "country": "PL"}))
+        .await;
+    let uri = format!("/api/v1/partnerships/{}/dissolve", p.id);
+    let reason = json!({"reason": "the project ended"});
+    app.post_json_as(&outsider, &uri, reason.clone())
+        .await
+        .assert_problem(403, "forbidden");
+    let res = app.post_json_as(&coordinator, &uri, reason).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["status"], "dissolved");
+    let member = format!("/api/v1/partnerships/{}/members/{}", p.id, p.partner_member);
+    let body = app.get_as(&coordinator, &member).await.json();
+    assert_eq!(body["organization_id"], p.council.as_str());
 }

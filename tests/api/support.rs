@@ -445,6 +445,17 @@ fn migrations_hash() -> u64 {
     hasher.finish()
 }
 
+/// What [`TestApp::active_partnership`] made.
+pub struct ActivePartnership {
+    pub id: String,
+    /// The lead member's organisation (an NGO).
+    pub ngo: String,
+    /// The partner's organisation (a county council).
+    pub council: String,
+    pub lead_member: String,
+    pub partner_member: String,
+}
+
 /// An actor for minting tokens in tests.
 pub fn user_actor(
     id: &str,
@@ -544,6 +555,91 @@ impl TestApp {
             ),
         )
         .await
+    }
+
+    /// POSTs `body` to `uri` as `token`, asserting 201; returns the created record.
+    pub async fn created(&self, token: &str, uri: &str, body: Value) -> Value {
+        let res = self.post_json_as(token, uri, body).await;
+        assert_eq!(res.status, 201, "POST {uri}: {}", res.text());
+        res.json()
+    }
+
+    /// A project and an access token of its coordinator (a new user).
+    pub async fn project_with_coordinator(&self, code: &str) -> (String, String) {
+        let project = self.create_project(code).await;
+        let token = self.token(&user_actor(
+            &format!("coordinator-of-{code}"),
+            None,
+            vec![coopera::auth::Role::Coordinator {
+                project_id: project.clone(),
+            }],
+        ));
+        (project, token)
+    }
+
+    /// An organisation made from `body` and an access token of its org admin
+    /// (a new user, an active member).
+    pub async fn organization_with_admin(&self, body: Value) -> (String, String) {
+        let org = self.create_org(body).await;
+        let token = self.token(&user_actor(
+            &format!("admin-of-{org}"),
+            None,
+            vec![coopera::auth::Role::OrgAdmin {
+                organization_id: org.clone(),
+            }],
+        ));
+        (org, token)
+    }
+
+    /// An active cross-sector partnership (of `project`, if given) as seed 000
+    /// forms one: an NGO lead and a county council partner, agreement signed.
+    pub async fn active_partnership(&self, project: Option<&str>) -> ActivePartnership {
+        let admin = self.admin_token();
+        let ngo = self
+            .create_org(
+                serde_json::json!({"name": "Asociația Lead", "kind": "ngo", "country": "RO"}),
+            )
+            .await;
+        let council = self
+            .create_org(
+                serde_json::json!({"name": "Consiliul Județean Alba", "kind": "local_government",
+                "country": "RO", "teryt_code": "RO-AB"}),
+            )
+            .await;
+        let body = serde_json::json!({"name": "Parteneriat", "project_id": project,
+            "agreement": {"signed_on": "2026-01-10"}});
+        let id = self.created(&admin, "/api/v1/partnerships", body).await["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let members = format!("/api/v1/partnerships/{id}/members");
+        let mut member = |org: &str, role: &str| {
+            let body = serde_json::json!({"organization_id": org, "role": role, "joined_on": "2026-01-15"});
+            let members = members.clone();
+            let admin = admin.clone();
+            async move {
+                self.created(&admin, &members, body).await["id"]
+                    .as_str()
+                    .expect("id")
+                    .to_owned()
+            }
+        };
+        let lead_member = member(&ngo, "lead").await;
+        let partner_member = member(&council, "partner").await;
+        let res = self
+            .send_as(
+                &admin,
+                TestRequest::post().uri(&format!("/api/v1/partnerships/{id}/activate")),
+            )
+            .await;
+        assert_eq!(res.status, 200, "activate: {}", res.text());
+        ActivePartnership {
+            id,
+            ngo,
+            council,
+            lead_member,
+            partner_member,
+        }
     }
 
     /// Creates an organisation as admin; returns its id.

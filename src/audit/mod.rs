@@ -11,7 +11,6 @@ pub mod handlers;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde_json::{Map, Value};
 
@@ -139,13 +138,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_audit_entries);
 }
 
-const APPEND_LOCK: i64 = 0x0063_6c6f_6700; // "clog"
-
 /// Appends `change`; call inside the transaction that makes the change.
 pub fn record(conn: &mut DbConn, caller: &Caller, change: Change) -> Result<(), ApiError> {
-    if let DbConn::Postgres(pg) = conn {
-        pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))?;
-    }
+    // Entries are numbered in commit order, so readers never skip one.
+    crate::db::serialize_appends(conn, crate::db::CHANGE_LOG_APPENDS)?;
     let (actor_kind, actor_id) = caller.actor.audit_identity();
     let names: Vec<&str> = change
         .fields

@@ -239,6 +239,20 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// The append lock of the change log (`"clog"`).
+pub const CHANGE_LOG_APPENDS: i64 = 0x0063_6c6f_6700;
+
+/// Serialises the transactions that append to one sequence until they end: on
+/// PostgreSQL a transaction-scoped advisory lock `key`; SQLite's write
+/// transactions are serial already.
+pub fn serialize_appends(conn: &mut DbConn, key: i64) -> Result<(), ApiError> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Postgres(pg) = conn {
+        pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({key})"))?;
+    }
+    Ok(())
+}
+
 /// Runs `f` in a transaction that intends to write. On SQLite it begins with
 /// `BEGIN IMMEDIATE`, taking the write lock first: a deferred transaction that
 /// reads and then writes fails at once with SQLITE_BUSY (without waiting for

@@ -16,7 +16,9 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::{ToResponse, ToSchema};
 
-pub use crate::problems::ProblemCode;
+mod catalogue;
+
+pub use catalogue::ProblemCode;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";

@@ -4,7 +4,9 @@
 //! search the accepted ones, diacritics ignored.
 
 pub mod handlers;
+pub mod model;
 pub mod rules;
+pub mod store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_good_practices)

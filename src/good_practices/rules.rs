@@ -1,50 +1,31 @@
 //! The compendium's vocabulary: the three planes of the cooperation model and
-//! their areas (seed 003), and the review `proposed` → `accepted` | `rejected`.
+//! their areas (seed 003), the review `proposed` → `accepted` | `rejected`,
+//! and the rules for areas, tags and the search text.
 
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// An area of a plane of the cooperation model. Plane 1 (making public policy
-/// together): consulting draft acts, diagnosing local problems; plane 2
-/// (carrying out public tasks together): financial cooperation (grants, project
-/// management, settlement), project partnerships; plane 3 (infrastructure of
-/// cooperation): support for civic initiatives and NGOs, local partnerships.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Area {
-    ConsultingDraftActs,
-    DiagnosingLocalProblems,
-    FinancialCooperation,
-    ProjectPartnerships,
-    CivicInitiativeSupport,
-    LocalPartnerships,
+use crate::error::{ApiError, FieldError};
+use crate::http::transition::{StateMachine, guard};
+
+crate::string_enum! {
+    "good-practice area"
+    /// An area of a plane of the cooperation model. Plane 1 (making public policy
+    /// together): consulting draft acts, diagnosing local problems; plane 2
+    /// (carrying out public tasks together): financial cooperation (grants, project
+    /// management, settlement), project partnerships; plane 3 (infrastructure of
+    /// cooperation): support for civic initiatives and NGOs, local partnerships.
+    #[derive(ToSchema)]
+    pub enum Area {
+        ConsultingDraftActs = "consulting_draft_acts",
+        DiagnosingLocalProblems = "diagnosing_local_problems",
+        FinancialCooperation = "financial_cooperation",
+        ProjectPartnerships = "project_partnerships",
+        CivicInitiativeSupport = "civic_initiative_support",
+        LocalPartnerships = "local_partnerships",
+    }
 }
 
 impl Area {
-    pub const ALL: [Self; 6] = [
-        Self::ConsultingDraftActs,
-        Self::DiagnosingLocalProblems,
-        Self::FinancialCooperation,
-        Self::ProjectPartnerships,
-        Self::CivicInitiativeSupport,
-        Self::LocalPartnerships,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ConsultingDraftActs => "consulting_draft_acts",
-            Self::DiagnosingLocalProblems => "diagnosing_local_problems",
-            Self::FinancialCooperation => "financial_cooperation",
-            Self::ProjectPartnerships => "project_partnerships",
-            Self::CivicInitiativeSupport => "civic_initiative_support",
-            Self::LocalPartnerships => "local_partnerships",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
     /// The plane (1, 2 or 3) the area belongs to.
     pub fn plane(self) -> i32 {
         match self {
@@ -55,57 +36,60 @@ impl Area {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewStatus {
-    Proposed,
-    Accepted,
-    Rejected,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Review {
-    Accept,
-    Reject,
-}
-
-impl Review {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Accept => "accept",
-            Self::Reject => "reject",
-        }
+crate::string_enum! {
+    "review status"
+    #[derive(ToSchema)]
+    pub enum ReviewStatus {
+        Proposed = "proposed",
+        Accepted = "accepted",
+        Rejected = "rejected",
     }
 }
 
-impl ReviewStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Proposed => "proposed",
-            Self::Accepted => "accepted",
-            Self::Rejected => "rejected",
-        }
+crate::string_enum! {
+    "good-practice review"
+    /// The reviews, named as their endpoints are.
+    pub enum Review {
+        Accept = "accept",
+        Reject = "reject",
     }
+}
 
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Proposed, Self::Accepted, Self::Rejected]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
+impl StateMachine for ReviewStatus {
+    type Transition = Review;
+    const RECORD: &'static str = "good practice";
 
-    pub fn allowed(self) -> &'static [Review] {
+    fn allowed(self) -> &'static [Review] {
         match self {
             Self::Proposed => &[Review::Accept, Review::Reject],
             Self::Accepted | Self::Rejected => &[],
         }
     }
 
-    pub fn apply(self, r: Review) -> Option<Self> {
+    fn apply(self, r: Review) -> Option<Self> {
         match (self, r) {
             (Self::Proposed, Review::Accept) => Some(Self::Accepted),
             (Self::Proposed, Review::Reject) => Some(Self::Rejected),
             _ => None,
         }
+    }
+}
+
+/// The states in which an entry can no longer be changed.
+pub const REVIEWED: &[ReviewStatus] = &[ReviewStatus::Accepted, ReviewStatus::Rejected];
+
+/// The most characters a tag has.
+pub const MAX_TAG_CHARS: usize = 50;
+
+/// An area, if given, must be one of the plane's.
+pub fn check_area(plane: i32, area: Option<Area>) -> Result<(), ApiError> {
+    match area {
+        Some(a) if a.plane() != plane => Err(ApiError::validation(vec![FieldError::new(
+            "area",
+            "not_in_plane",
+            format!("`{}` is an area of plane {}", a.as_str(), a.plane()),
+        )])),
+        _ => Ok(()),
     }
 }
 
@@ -117,6 +101,51 @@ pub fn normalize_tag(tag: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether a tag, once normalised, has 1 to [`MAX_TAG_CHARS`] characters.
+fn tag_fits(normalized: &str) -> bool {
+    (1..=MAX_TAG_CHARS).contains(&normalized.chars().count())
+}
+
+/// Every tag has 1 to 50 characters once trimmed (a `validator` rule, checked
+/// before anything is read).
+pub fn validate_tags(tags: &[String]) -> Result<(), validator::ValidationError> {
+    match tags.iter().position(|t| !tag_fits(&normalize_tag(t))) {
+        Some(i) => Err(validator::ValidationError::new("length")
+            .with_message(format!("every tag has 1 to 50 characters; tags[{i}] does not").into())),
+        None => Ok(()),
+    }
+}
+
+/// Distinct normalised tags, in their first order; a blank or overlong one is
+/// refused by index.
+pub fn normalize_tags(tags: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut out: Vec<String> = Vec::new();
+    let mut errors = Vec::new();
+    for (i, raw) in tags.iter().enumerate() {
+        let tag = normalize_tag(raw);
+        if !tag_fits(&tag) {
+            errors.push(FieldError::new(
+                format!("tags[{i}]"),
+                "length",
+                "a tag has 1 to 50 characters",
+            ));
+        } else if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    guard(errors)?;
+    Ok(out)
+}
+
+/// What the text search looks in: title, description and tags, folded (case
+/// and diacritics dropped).
+pub fn search_text(title: &str, description: &str, tags: &[String]) -> String {
+    // Words joined by single spaces: deunicode drops line breaks, which would
+    // glue the last word of a line to the first of the next.
+    let text = format!("{title} {description} {}", tags.join(" "));
+    crate::db::fold_for_search(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,9 +155,17 @@ mod tests {
         let planes: Vec<i32> = Area::ALL.iter().map(|a| a.plane()).collect();
         assert_eq!(planes, [1, 1, 2, 2, 3, 3]);
         for a in Area::ALL {
-            assert_eq!(Area::parse(a.as_str()), Some(a));
+            assert_eq!(Area::parse(a.as_str()), Some(*a));
             assert_eq!(serde_json::to_value(a).unwrap(), a.as_str());
         }
+    }
+
+    #[test]
+    fn an_area_must_be_of_the_plane() {
+        assert!(check_area(1, None).is_ok());
+        assert!(check_area(2, Some(Area::ProjectPartnerships)).is_ok());
+        let err = check_area(1, Some(Area::LocalPartnerships)).unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "area");
     }
 
     #[test]
@@ -136,11 +173,12 @@ mod tests {
         let p = ReviewStatus::Proposed;
         assert_eq!(p.apply(Review::Accept), Some(ReviewStatus::Accepted));
         assert_eq!(p.apply(Review::Reject), Some(ReviewStatus::Rejected));
-        for done in [ReviewStatus::Accepted, ReviewStatus::Rejected] {
+        for done in REVIEWED.iter().copied() {
             assert!(done.allowed().is_empty());
             assert_eq!(done.apply(Review::Accept), None);
             assert_eq!(done.apply(Review::Reject), None);
         }
+        assert!(!REVIEWED.contains(&p));
     }
 
     #[test]
@@ -149,5 +187,34 @@ mod tests {
             normalize_tag("  Budżet   Obywatelski "),
             "budżet obywatelski"
         );
+    }
+
+    #[test]
+    fn tags_are_distinct_and_each_has_1_to_50_characters() {
+        let tags = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            normalize_tags(&tags(&[" JST ", "jst", "Konsultacje"])).unwrap(),
+            ["jst", "konsultacje"]
+        );
+        let long = "x".repeat(51);
+        let err = normalize_tags(&tags(&["ok", "  ", &long])).unwrap_err();
+        let fields: Vec<&str> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(fields, ["tags[1]", "tags[2]"]);
+        assert!(validate_tags(&tags(&["ok", &"y".repeat(50)])).is_ok());
+        assert!(validate_tags(&tags(&["ok", "   "])).is_err());
+    }
+
+    #[test]
+    fn the_search_text_is_folded_words_of_title_description_and_tags() {
+        let text = search_text("Współpraca", "Școala\nde  vară", &["palis".into()]);
+        assert_eq!(
+            text,
+            crate::db::fold_for_search("Współpraca Școala de vară palis")
+        );
+        assert!(!text.contains('\n'));
     }
 }

@@ -14,7 +14,7 @@ use crate::auth::policy::{Permission, authorize};
 use crate::db::DbConn;
 use crate::db::record;
 use crate::db::schema::{people, project_coordinators as pc};
-use crate::error::{ApiError, FieldError, ProblemCode, responses};
+use crate::error::{ApiError, responses};
 use crate::http::extract::ApiJson;
 use crate::http::ids::{PathId, PathIds};
 use crate::state::AppState;
@@ -37,11 +37,6 @@ pub struct CoordinatorList {
     #[schema(max_items = 200)]
     pub items: Vec<Coordinator>,
 }
-
-/// The most coordinators a project can have.
-pub const MAX_COORDINATORS: i64 = 200;
-/// The most projects a person can coordinate.
-pub const MAX_COORDINATED_PER_PERSON: i64 = 100;
 
 /// Names a coordinator.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -121,53 +116,7 @@ pub async fn add_project_coordinator(
     let list = state
         .db
         .write(move |conn| {
-            record::find::<ProjectRow>(conn, &id)?;
-            crate::db::references::ensure_person(conn, &person, "person_id")?;
-            let exists: i64 = pc::table
-                .filter(pc::project_id.eq(&id))
-                .filter(pc::person_id.eq(&person))
-                .count()
-                .get_result(conn)?;
-            if exists > 0 {
-                return Err(ApiError::new(
-                    ProblemCode::AlreadyExists,
-                    "The person already coordinates this project.",
-                ));
-            }
-            let count: i64 = pc::table
-                .filter(pc::project_id.eq(&id))
-                .count()
-                .get_result(conn)?;
-            let coordinated: i64 = pc::table
-                .filter(pc::person_id.eq(&person))
-                .count()
-                .get_result(conn)?;
-            if coordinated >= MAX_COORDINATED_PER_PERSON {
-                return Err(ApiError::validation(vec![FieldError::new(
-                    "person_id",
-                    "too_many_projects",
-                    format!("a person coordinates at most {MAX_COORDINATED_PER_PERSON} projects"),
-                )]));
-            }
-            if count >= MAX_COORDINATORS {
-                return Err(ApiError::validation(vec![FieldError::new(
-                    "person_id",
-                    "too_many_coordinators",
-                    format!("a project has at most {MAX_COORDINATORS} coordinators"),
-                )]));
-            }
-            diesel::insert_into(pc::table)
-                .values((
-                    pc::project_id.eq(&id),
-                    pc::person_id.eq(&person),
-                    pc::created_at.eq(crate::db::now()),
-                ))
-                .execute(conn)?;
-            audit::record(
-                conn,
-                &caller,
-                Change::new("project", &id, "add_coordinator").value("person_id", &person),
-            )?;
+            super::store::add_coordinator(conn, &caller, &id, &person)?;
             coordinators(conn, &id)
         })
         .await?;

@@ -136,3 +136,63 @@ pub fn transition(
     audit::record(conn, caller, change)?;
     record::find(conn, current.id())
 }
+
+/// The most coordinators a project can have.
+pub const MAX_COORDINATORS: i64 = 200;
+/// The most projects a person can coordinate.
+pub const MAX_COORDINATED_PER_PERSON: i64 = 100;
+
+/// Makes `person` a coordinator of project `id` (404 unless it exists): 409
+/// if they are one already, 422 past the limits.
+pub fn add_coordinator(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    person: &str,
+) -> Result<(), ApiError> {
+    use crate::db::schema::project_coordinators as pc;
+    record::find::<ProjectRow>(conn, id)?;
+    crate::db::references::ensure_person(conn, person, "person_id")?;
+    let exists: i64 = pc::table
+        .filter(pc::project_id.eq(id))
+        .filter(pc::person_id.eq(person))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Err(ApiError::new(
+            crate::error::ProblemCode::AlreadyExists,
+            "The person already coordinates this project.",
+        ));
+    }
+    let count: i64 = pc::table
+        .filter(pc::project_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let coordinated: i64 = pc::table
+        .filter(pc::person_id.eq(person))
+        .count()
+        .get_result(conn)?;
+    if coordinated >= MAX_COORDINATED_PER_PERSON {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "person_id",
+            "too_many_projects",
+            format!("a person coordinates at most {MAX_COORDINATED_PER_PERSON} projects"),
+        )]));
+    }
+    if count >= MAX_COORDINATORS {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "person_id",
+            "too_many_coordinators",
+            format!("a project has at most {MAX_COORDINATORS} coordinators"),
+        )]));
+    }
+    diesel::insert_into(pc::table)
+        .values((
+            pc::project_id.eq(id),
+            pc::person_id.eq(person),
+            pc::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    let change = Change::new("project", id, "add_coordinator").value("person_id", person);
+    audit::record(conn, caller, change)
+}

@@ -394,3 +394,34 @@ async fn search_ignores_case_and_polish_and_romanian_diacritics() {
             .assert_problem(400, "invalid_parameter");
     }
 }
+
+#[actix_web::test]
+async fn the_id_filters_take_uuids() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let admin = app.admin_token();
+    let g = propose(&app, &s.member, &s, json!({"title": "Filtered"})).await;
+    for field in ["project_id", "organization_id"] {
+        let p = app
+            .get_as(&admin, &format!("/api/v1/good-practices?{field}=nope"))
+            .await
+            .assert_problem(400, "invalid_parameter");
+        assert_eq!(p["errors"][0]["field"], field, "{p}");
+    }
+    for (query, expected) in [
+        (format!("project_id={}", s.project), vec!["Filtered"]),
+        (format!("organization_id={}", s.org), vec!["Filtered"]),
+        (format!("organization_id={}", s.other_org), vec![]),
+        (
+            format!("project_id={}&organization_id={}", s.project, s.org),
+            vec!["Filtered"],
+        ),
+    ] {
+        let res = app
+            .get_as(&admin, &format!("/api/v1/good-practices?{query}"))
+            .await;
+        assert_eq!(res.status, 200, "{query}: {}", res.text());
+        assert_eq!(titles(&res.json()), expected, "{query}");
+    }
+    assert_eq!(g["title"], "Filtered");
+}

@@ -863,4 +863,10 @@ async fn the_projects_coordinator_dissolves_its_active_partnership_and_an_outsid
     let member = format!("/api/v1/partnerships/{}/members/{}", p.id, p.partner_member);
     let body = app.get_as(&coordinator, &member).await.json();
     assert_eq!(body["organization_id"], p.council.as_str());
+    let lead = format!("/api/v1/partnerships/{}/members/{}", p.id, p.lead_member);
+    let body = app.get_as(&coordinator, &lead).await.json();
+    assert_eq!(
+        (body["organization_id"].as_str(), body["role"].as_str()),
+        (Some(p.ngo.as_str()), Some("lead"))
+    );
 }

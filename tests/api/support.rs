@@ -613,7 +613,7 @@ impl TestApp {
             .expect("id")
             .to_owned();
         let members = format!("/api/v1/partnerships/{id}/members");
-        let mut member = |org: &str, role: &str| {
+        let member = |org: &str, role: &str| {
             let body = serde_json::json!({"organization_id": org, "role": role, "joined_on": "2026-01-15"});
             let members = members.clone();
             let admin = admin.clone();

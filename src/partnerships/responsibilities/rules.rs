@@ -133,7 +133,6 @@ pub fn check_evidence(evidence: &str) -> Result<String, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::enums::StrEnum;
 
     #[test]
     fn tasks_move_forward_only() {

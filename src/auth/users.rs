@@ -13,6 +13,7 @@ use super::policy::{Permission, authorize};
 use super::{Actor, Role};
 use crate::audit::{self, Caller, Change};
 use crate::db::DbConn;
+use crate::db::enums::StrEnum;
 use crate::db::schema::{
     api_clients, organization_members as om, project_coordinators as pc, user_roles, users,
 };
@@ -20,35 +21,18 @@ use crate::error::{ApiError, FieldError, ProblemCode, responses};
 use crate::http::conditional::{etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
-use crate::organizations::model::MemberStatus;
+use crate::organizations::model::{MemberRole, MemberStatus};
 use crate::state::AppState;
 
-/// A global role; project and organisation roles come from coordinator
-/// assignments and organisation memberships.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GlobalRole {
-    Admin,
-    Trainer,
-    Reviewer,
-}
-
-impl GlobalRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Trainer => "trainer",
-            Self::Reviewer => "reviewer",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "admin" => Some(Self::Admin),
-            "trainer" => Some(Self::Trainer),
-            "reviewer" => Some(Self::Reviewer),
-            _ => None,
-        }
+crate::string_enum! {
+    "global role"
+    /// A global role; project and organisation roles come from coordinator
+    /// assignments and organisation memberships.
+    #[derive(ToSchema)]
+    pub enum GlobalRole {
+        Admin = "admin",
+        Trainer = "trainer",
+        Reviewer = "reviewer",
     }
 }
 
@@ -120,16 +104,12 @@ pub fn load_roles(
     user_id: &str,
     person_id: Option<&str>,
 ) -> Result<Vec<Role>, ApiError> {
-    let mut roles: Vec<Role> = user_roles::table
-        .filter(user_roles::user_id.eq(user_id))
-        .select(user_roles::role)
-        .order(user_roles::role.asc())
-        .load::<String>(conn)?
+    let mut roles: Vec<Role> = global_roles(conn, user_id)?
         .into_iter()
-        .filter_map(|r| match GlobalRole::parse(&r)? {
-            GlobalRole::Admin => Some(Role::Admin),
-            GlobalRole::Trainer => Some(Role::Trainer),
-            GlobalRole::Reviewer => Some(Role::Reviewer),
+        .map(|r| match r {
+            GlobalRole::Admin => Role::Admin,
+            GlobalRole::Trainer => Role::Trainer,
+            GlobalRole::Reviewer => Role::Reviewer,
         })
         .collect();
     if let Some(person) = person_id {
@@ -150,26 +130,26 @@ pub fn load_roles(
             .select((om::organization_id, om::role))
             .order(om::organization_id.asc())
             .load(conn)?;
-        roles.extend(memberships.into_iter().map(|(organization_id, role)| {
-            if role == "org_admin" {
-                Role::OrgAdmin { organization_id }
-            } else {
-                Role::OrgMember { organization_id }
-            }
-        }));
+        for (organization_id, role) in memberships {
+            roles.push(match MemberRole::stored(&role)? {
+                MemberRole::OrgAdmin => Role::OrgAdmin { organization_id },
+                MemberRole::OrgMember => Role::OrgMember { organization_id },
+            });
+        }
     }
     Ok(roles)
 }
 
+/// A user's global roles; a stored one that does not parse is a logged 500.
 fn global_roles(conn: &mut DbConn, user_id: &str) -> Result<Vec<GlobalRole>, ApiError> {
-    Ok(user_roles::table
+    user_roles::table
         .filter(user_roles::user_id.eq(user_id))
         .select(user_roles::role)
         .order(user_roles::role.asc())
         .load::<String>(conn)?
         .iter()
-        .filter_map(|r| GlobalRole::parse(r))
-        .collect())
+        .map(|r| GlobalRole::stored(r))
+        .collect()
 }
 
 /// A new account, already validated and with its password hashed.

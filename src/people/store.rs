@@ -13,7 +13,7 @@ use crate::db::enums::StrEnum;
 use crate::db::record;
 use crate::db::schema::{organization_members as om, people, users};
 use crate::db::{DbConn, fold_for_search, now};
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::organizations::model::{AddMember, MemberRole, MemberStatus, OrganizationRow};
 
 /// The fields of a person that are personal data.
@@ -101,7 +101,15 @@ pub fn insert(
     let organization: Option<OrganizationRow> = match &form.organization_id {
         Some(org) => {
             crate::db::references::ensure_organization(conn, org, "organization_id")?;
-            Some(record::find(conn, org)?)
+            let organization: OrganizationRow = record::find(conn, org)?;
+            if organization.archived_at.is_some() {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "organization_id",
+                    "archived",
+                    "is an archived organisation, which cannot gain members",
+                )]));
+            }
+            Some(organization)
         }
         None => None,
     };

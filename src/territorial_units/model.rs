@@ -5,34 +5,17 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::db::schema::territorial_units;
 
-/// The level of a territorial unit in its country's hierarchy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TerritorialLevel {
-    /// Polish województwo.
-    Voivodeship,
-    /// Polish powiat, Romanian județ, or Bucharest.
-    County,
-    /// Polish gmina, Romanian municipiu, oraș or comună.
-    Municipality,
-}
-
-impl TerritorialLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Voivodeship => "voivodeship",
-            Self::County => "county",
-            Self::Municipality => "municipality",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "voivodeship" => Some(Self::Voivodeship),
-            "county" => Some(Self::County),
-            "municipality" => Some(Self::Municipality),
-            _ => None,
-        }
+crate::string_enum! {
+    "territorial level"
+    /// The level of a territorial unit in its country's hierarchy.
+    #[derive(ToSchema)]
+    pub enum TerritorialLevel {
+        /// Polish województwo.
+        Voivodeship = "voivodeship",
+        /// Polish powiat, Romanian județ, or Bucharest.
+        County = "county",
+        /// Polish gmina, Romanian municipiu, oraș or comună.
+        Municipality = "municipality",
     }
 }
 
@@ -100,12 +83,7 @@ impl TryFrom<TerritorialUnitRow> for TerritorialUnit {
     type Error = crate::error::ApiError;
 
     fn try_from(row: TerritorialUnitRow) -> Result<Self, Self::Error> {
-        let level = TerritorialLevel::parse(&row.level).ok_or_else(|| {
-            crate::error::ApiError::internal(format!(
-                "territorial unit {} has unknown level {}",
-                row.code, row.level
-            ))
-        })?;
+        let level = <TerritorialLevel as crate::db::enums::StrEnum>::stored(&row.level)?;
         Ok(Self {
             id: row.code.clone(),
             code: row.code,

@@ -499,3 +499,32 @@ async fn the_organisation_filter_must_be_a_uuid() {
         .assert_problem(400, "invalid_parameter");
     assert_eq!(body["errors"][0]["field"], "organization_id");
 }
+
+#[actix_web::test]
+async fn a_person_cannot_join_an_archived_organisation_on_creation() {
+    let app = TestApp::new().await;
+    let org = app
+        .create_org(json!({"name": "Fundacja Zamknięta", "kind": "ngo", "country": "PL"}))
+        .await;
+    let admin = app.admin_token();
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::post().uri(&format!("/api/v1/organizations/{org}/archive")),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let body = app
+        .post_json_as(
+            &admin,
+            "/api/v1/people",
+            json!({"full_name": "Ana", "organization_id": org}),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "organization_id");
+    assert_eq!(body["errors"][0]["code"], "archived");
+    // Nothing was written.
+    let list = app.get_as(&admin, "/api/v1/people?q=ana").await.json();
+    assert_eq!(list["items"], json!([]));
+}

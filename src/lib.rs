@@ -5,6 +5,7 @@ pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod cooperation_model;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -51,6 +52,7 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(activities::configure)
                 .configure(indicators::configure)
                 .configure(good_practices::configure)
+                .configure(cooperation_model::configure)
                 .configure(audit::configure)
                 .configure(territorial_units::configure),
         );

@@ -67,6 +67,14 @@ enum Register {
         /// The CSV file, UTF-8.
         file: std::path::PathBuf,
     },
+    /// Romania's SIRUTA register (INS CSV from data.gov.ro, `;` or `,`
+    /// separated, with the columns SIRUTA, DENLOC, JUD, TIP and NIV).
+    /// Municipalities, towns, communes and Bucharest's sectors become units
+    /// `RO-<SIRUTA>`. Idempotent; prints the same summary as `terc`.
+    Siruta {
+        /// The CSV file, UTF-8.
+        file: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -100,9 +108,7 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Migrate => migrate(&config).map(|_| ()),
         Command::CreateAdmin { email, name } => create_admin(&config, &email, name),
-        Command::Import {
-            register: Register::Terc { file },
-        } => import_terc(&config, &file),
+        Command::Import { register } => import_register(&config, register),
         Command::SeedDemo {
             allow_existing_accounts,
         } => seed_demo(&config, allow_existing_accounts),
@@ -111,7 +117,6 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!("{e}");
             eprintln!("coopera: {e}");
             ExitCode::FAILURE
         }
@@ -121,7 +126,10 @@ fn main() -> ExitCode {
 fn migrate(config: &Config) -> Result<Db, String> {
     let db = Db::connect(&config.database_url, config.pool_size, config.db_timeout)?;
     let applied = db.migrate()?;
-    tracing::info!(applied, "database schema is up to date");
+    match applied {
+        0 => tracing::info!("the database schema is up to date"),
+        n => tracing::info!("applied {n} migrations; the database schema is up to date"),
+    }
     Ok(db)
 }
 
@@ -178,12 +186,16 @@ fn system_caller() -> coopera::audit::Caller {
     }
 }
 
-fn import_terc(config: &Config, file: &std::path::Path) -> Result<(), String> {
-    use coopera::territorial_units::terc;
+fn import_register(config: &Config, register: Register) -> Result<(), String> {
+    use coopera::territorial_units::{register, siruta, terc};
+    let (name, country, file, parse): (_, _, _, fn(std::fs::File) -> Result<_, String>) =
+        match register {
+            Register::Terc { file } => ("TERC", "PL", file, |f| terc::parse(f)),
+            Register::Siruta { file } => ("SIRUTA", "RO", file, |f| siruta::parse(f)),
+        };
     let reader =
-        std::fs::File::open(file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
-    let parsed = terc::parse(std::io::BufReader::new(reader))
-        .map_err(|e| format!("{}: {e}", file.display()))?;
+        std::fs::File::open(&file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+    let parsed = parse(reader).map_err(|e| format!("{}: {e}", file.display()))?;
     let db = migrate(config)?;
     let mut conn = db
         .pool()
@@ -195,11 +207,11 @@ fn import_terc(config: &Config, file: &std::path::Path) -> Result<(), String> {
     ) {
         bar.set_style(style);
     }
-    let summary = terc::import(&mut conn, &system_caller(), parsed, || bar.inc(1))
+    let summary = register::import(&mut conn, &system_caller(), country, parsed, || bar.inc(1))
         .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     println!(
-        "TERC import: {} added, {} updated, {} unchanged, {} skipped (not local government units), {} rejected",
+        "{name} import: {} added, {} updated, {} unchanged, {} skipped (not local government units), {} rejected",
         summary.added,
         summary.updated,
         summary.unchanged,

@@ -36,6 +36,7 @@ paged with `limit` and `cursor`; every single resource carries an `ETag`; every 
         (name = "partnerships", description = "Cross-sector partnerships: members with history, agreement, status, sector mix"),
         (name = "activities", description = "Activities of a project, and campaigns with their per-location rule and report"),
         (name = "indicators", description = "Result indicators of a project (manual or computed) and the project report"),
+        (name = "cooperation_model", description = "The cooperation model's planes and areas, shared by good practices, training and the quality index"),
         (name = "good_practices", description = "The good-practice compendium: proposals reviewed by coordinators, searchable"),
         (name = "audit", description = "The change log (admins)"),
         (name = "territorial_units", description = "Voivodeships, counties and municipalities (TERYT, ISO 3166-2)"),

@@ -1,7 +1,7 @@
 //! What activities and campaigns are, as stored and as the API shows and takes
 //! them.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -13,6 +13,7 @@ use crate::db::schema::{activities as act, campaigns as cp};
 use crate::error::ApiError;
 use crate::http::extract::double_option;
 use crate::http::ids::RecordId;
+use crate::http::timestamp::Timestamp;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = act)]
@@ -77,8 +78,8 @@ pub struct Activity {
     /// Links to what it produced: minutes, photos, films, publications.
     #[schema(max_items = 20, value_type = Vec<OutputUrl>)]
     pub outputs: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -99,8 +100,8 @@ impl TryFrom<ActivityRow> for Activity {
             description: r.description,
             attendance: r.attendance,
             outputs: serde_json::from_str(&r.outputs).unwrap_or_default(),
-            created_at: r.created_at.and_utc(),
-            updated_at: r.updated_at.and_utc(),
+            created_at: r.created_at.into(),
+            updated_at: r.updated_at.into(),
             version: r.version,
         })
     }
@@ -282,8 +283,8 @@ pub struct Campaign {
     /// The locations the rule names, in order.
     #[schema(max_items = 100, value_type = Vec<LocationName>)]
     pub locations: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -300,8 +301,8 @@ impl Campaign {
             ends_on: r.ends_on,
             min_actions_per_location: r.min_actions_per_location,
             locations,
-            created_at: r.created_at.and_utc(),
-            updated_at: r.updated_at.and_utc(),
+            created_at: r.created_at.into(),
+            updated_at: r.updated_at.into(),
             version: r.version,
         }
     }

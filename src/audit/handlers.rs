@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, web};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,6 +12,7 @@ use crate::db::schema::change_log::dsl as cl;
 use crate::error::ApiError;
 use crate::http::extract::ApiQuery;
 use crate::http::pagination::{Page, SeqListParams};
+use crate::http::timestamp::Timestamp;
 use crate::state::AppState;
 
 #[derive(Debug, Queryable, Selectable)]
@@ -42,7 +43,7 @@ pub struct AuditEntry {
     /// Position in the log; increases with commit order.
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub seq: i64,
-    pub occurred_at: DateTime<Utc>,
+    pub occurred_at: Timestamp,
     /// `user`, `client` or `system`.
     #[schema(max_length = 16)]
     pub actor_kind: String,
@@ -142,7 +143,7 @@ pub async fn list_audit_entries(
     let page = Page::from_seq_rows(rows, &page, |r| r.seq);
     Ok(HttpResponse::Ok().json(page.map(|r| AuditEntry {
         seq: r.seq,
-        occurred_at: r.occurred_at.and_utc(),
+        occurred_at: r.occurred_at.into(),
         actor_kind: r.actor_kind,
         actor_id: r.actor_id,
         entity_type: r.entity_type,

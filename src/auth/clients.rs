@@ -6,7 +6,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,6 +20,7 @@ use crate::error::{ApiError, FieldError, responses};
 use crate::http::conditional::{check_if_match, etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
+use crate::http::timestamp::Timestamp;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -49,9 +50,9 @@ pub struct ApiClient {
     #[schema(value_type = Vec<ScopeName>, max_items = 20, example = json!(["organizations:read", "people:write"]))]
     pub scopes: Vec<String>,
     /// Set once the client is revoked; it can no longer obtain tokens.
-    pub revoked_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub revoked_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -63,9 +64,9 @@ impl From<ClientRow> for ApiClient {
             organization_id: r.organization_id,
             name: r.name,
             scopes: r.scopes.split_whitespace().map(str::to_owned).collect(),
-            revoked_at: r.revoked_at.map(|t| t.and_utc()),
-            created_at: r.created_at.and_utc(),
-            updated_at: r.updated_at.and_utc(),
+            revoked_at: r.revoked_at.map(Into::into),
+            created_at: r.created_at.into(),
+            updated_at: r.updated_at.into(),
             version: r.version,
         }
     }
@@ -91,8 +92,7 @@ pub struct CreateApiClient {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
-    /// From `organizations:read`, `organizations:write`, `people:read`,
-    /// `people:write`, `projects:read`, `projects:write`.
+    /// What the client may do: each one a `ScopeName`, listed there.
     #[validate(length(min = 1, max = 20))]
     #[schema(value_type = Vec<ScopeName>, min_items = 1, max_items = 20)]
     pub scopes: Vec<String>,

@@ -515,18 +515,24 @@ async fn client_credentials_grant(
 /// A revocation request (RFC 7009), form-encoded.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RevokeRequest {
-    /// The refresh token to revoke.
+    /// The token to revoke: a refresh token, or an access token of a signed-in
+    /// user. Either ends the whole login (every token it issued).
     #[serde(default)]
-    #[schema(required = true, min_length = 1, max_length = 128)]
+    #[schema(required = true, min_length = 1, max_length = 8192)]
     pub token: String,
-    /// `refresh_token` or `access_token`; only refresh tokens can be revoked
-    /// (access tokens expire within minutes).
+    /// `refresh_token` or `access_token`: where to look first. The token is
+    /// recognised either way.
     #[schema(max_length = 32)]
     pub token_type_hint: Option<String>,
 }
 
-/// Revokes a refresh token and every token of the same login (logout). Answers
-/// 200 whether or not the token was known (RFC 7009 §2.2).
+/// The longest token looked at: an access token is a few hundred characters.
+const MAX_REVOKED_TOKEN_LEN: usize = 8192;
+
+/// Revokes a login (logout): given its refresh token or one of its access
+/// tokens, every token of that login stops working at once. Answers 200
+/// whether or not the token was known (RFC 7009 §2.2); an API client's access
+/// token is refused with `unsupported_token_type` (revoke the client instead).
 #[utoipa::path(
     tag = "auth",
     request_body(content = RevokeRequest, content_type = "application/x-www-form-urlencoded"),
@@ -542,31 +548,49 @@ pub async fn revoke_token(
 ) -> Result<HttpResponse, ApiError> {
     let form = form.into_inner();
     // Limits count characters, as JSON Schema's maxLength does.
-    if form.token.is_empty() || form.token.chars().count() > 128 {
-        return Err(invalid_request(
-            "token",
-            "is required, at most 128 characters",
-        ));
+    if form.token.is_empty() {
+        return Err(invalid_request("token", "is required"));
+    }
+    if form.token.chars().count() > MAX_REVOKED_TOKEN_LEN {
+        return Err(too_long("token", MAX_REVOKED_TOKEN_LEN));
     }
     if form
         .token_type_hint
         .as_ref()
         .is_some_and(|h| h.chars().count() > 32)
     {
-        return Err(invalid_request(
-            "token_type_hint",
-            "must be at most 32 characters",
-        ));
+        return Err(too_long("token_type_hint", 32));
     }
+    // An access token names its login; one that does not verify (expired,
+    // foreign, or a refresh token) is looked up as a refresh token.
+    let login = match state.tokens.verify(&form.token) {
+        Ok(Actor::User(user)) => user.login,
+        Ok(_) => {
+            return Err(ApiError::new(
+                ProblemCode::InvalidParameter,
+                "An API client's access token cannot be revoked on its own; revoke the API client.",
+            )
+            .with_errors(vec![FieldError::new(
+                "token",
+                "unsupported_token_type",
+                "is an API client's access token",
+            )])
+            .oauth("unsupported_token_type"));
+        }
+        Err(_) => None,
+    };
     let token = form.token;
     state
         .db
         .run(move |conn| {
-            let family: Option<String> = rt::table
-                .filter(rt::token_hash.eq(secrets::hash(&token)))
-                .select(rt::family_id)
-                .first(conn)
-                .optional()?;
+            let family: Option<String> = match login {
+                Some(family) => Some(family),
+                None => rt::table
+                    .filter(rt::token_hash.eq(secrets::hash(&token)))
+                    .select(rt::family_id)
+                    .first(conn)
+                    .optional()?,
+            };
             if let Some(family) = family {
                 revoke_family(conn, &family)?;
             }

@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -21,6 +21,7 @@ use crate::error::{ApiError, FieldError, ProblemCode, responses};
 use crate::http::conditional::{etag, json_with_etag};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::pagination::{ListParams, Page};
+use crate::http::timestamp::Timestamp;
 use crate::organizations::model::{MemberRole, MemberStatus};
 use crate::state::AppState;
 
@@ -70,8 +71,8 @@ pub struct User {
     /// memberships and project coordinator assignments.
     #[schema(format = Uuid)]
     pub person_id: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -85,8 +86,8 @@ impl User {
             active: row.active,
             roles,
             person_id: row.person_id,
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
+            created_at: row.created_at.into(),
+            updated_at: row.updated_at.into(),
             version: row.version,
         }
     }

@@ -1,6 +1,6 @@
 //! What a good practice is, as stored and as the API shows and takes it.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::http::extract::double_option;
 use crate::http::ids::RecordId;
 use crate::http::text_param;
+use crate::http::timestamp::Timestamp;
 use crate::http::transition::StateMachine;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -84,9 +85,9 @@ pub struct GoodPractice {
     /// The reviewer's note; the reason of a rejection.
     #[schema(max_length = 2000)]
     pub review_note: Option<String>,
-    pub reviewed_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub reviewed_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -107,9 +108,9 @@ impl GoodPractice {
             allowed_transitions: status.allowed().to_vec(),
             status,
             review_note: r.review_note,
-            reviewed_at: r.reviewed_at.map(|t| t.and_utc()),
-            created_at: r.created_at.and_utc(),
-            updated_at: r.updated_at.and_utc(),
+            reviewed_at: r.reviewed_at.map(Into::into),
+            created_at: r.created_at.into(),
+            updated_at: r.updated_at.into(),
             version: r.version,
         })
     }

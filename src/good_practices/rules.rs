@@ -7,34 +7,7 @@ use utoipa::ToSchema;
 use crate::error::{ApiError, FieldError};
 use crate::http::transition::{StateMachine, guard};
 
-crate::string_enum! {
-    "good-practice area"
-    /// An area of a plane of the cooperation model. Plane 1 (making public policy
-    /// together): consulting draft acts, diagnosing local problems; plane 2
-    /// (carrying out public tasks together): financial cooperation (grants, project
-    /// management, settlement), project partnerships; plane 3 (infrastructure of
-    /// cooperation): support for civic initiatives and NGOs, local partnerships.
-    #[derive(ToSchema)]
-    pub enum Area {
-        ConsultingDraftActs = "consulting_draft_acts",
-        DiagnosingLocalProblems = "diagnosing_local_problems",
-        FinancialCooperation = "financial_cooperation",
-        ProjectPartnerships = "project_partnerships",
-        CivicInitiativeSupport = "civic_initiative_support",
-        LocalPartnerships = "local_partnerships",
-    }
-}
-
-impl Area {
-    /// The plane (1, 2 or 3) the area belongs to.
-    pub fn plane(self) -> i32 {
-        match self {
-            Self::ConsultingDraftActs | Self::DiagnosingLocalProblems => 1,
-            Self::FinancialCooperation | Self::ProjectPartnerships => 2,
-            Self::CivicInitiativeSupport | Self::LocalPartnerships => 3,
-        }
-    }
-}
+pub use crate::cooperation_model::Area;
 
 crate::string_enum! {
     "review status"

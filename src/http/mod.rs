@@ -9,6 +9,7 @@ pub mod ids;
 pub mod pagination;
 pub mod request_id;
 pub mod security_headers;
+pub mod timestamp;
 pub mod transition;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};

@@ -194,7 +194,7 @@ pub async fn get_project_report(
         .db
         .run(move |conn| {
             let project: ProjectRow = record::find(conn, &id)?;
-            let generated_at = crate::db::now().and_utc();
+            let generated_at = crate::db::now().into();
             let rows: Vec<IndicatorRow> = ri::table
                 .filter(ri::project_id.eq(&id))
                 .select(IndicatorRow::as_select())

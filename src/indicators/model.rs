@@ -2,7 +2,7 @@
 //! its achieved value is computed when it is read.
 
 use actix_web::http::header::EntityTag;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -15,6 +15,7 @@ use crate::db::enums::StrEnum;
 use crate::db::schema::{activities as act, result_indicators as ri};
 use crate::error::ApiError;
 use crate::http::extract::double_option;
+use crate::http::timestamp::Timestamp;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ri)]
@@ -66,8 +67,8 @@ pub struct Indicator {
     /// `achieved` as a percentage of `target`, to one decimal.
     #[schema(minimum = 0)]
     pub percent: Option<f64>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -125,8 +126,8 @@ pub fn show(conn: &mut DbConn, r: IndicatorRow) -> Result<Indicator, ApiError> {
         unit: r.unit,
         target: r.target,
         value: r.manual_value,
-        created_at: r.created_at.and_utc(),
-        updated_at: r.updated_at.and_utc(),
+        created_at: r.created_at.into(),
+        updated_at: r.updated_at.into(),
         version: r.version,
     })
 }
@@ -245,7 +246,7 @@ pub struct ProjectReport {
     #[schema(max_length = 500)]
     pub title: String,
     /// When the computed values were computed.
-    pub generated_at: DateTime<Utc>,
+    pub generated_at: Timestamp,
     #[schema(max_items = 1000)]
     pub indicators: Vec<ReportLine>,
     /// The project's activities.

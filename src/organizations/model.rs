@@ -1,4 +1,4 @@
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -7,6 +7,7 @@ use validator::Validate;
 use crate::db::enums::StrEnum;
 use crate::db::schema::{organization_members, organizations};
 use crate::error::ApiError;
+use crate::http::timestamp::Timestamp;
 
 crate::string_enum! {
     "organisation kind"
@@ -88,17 +89,21 @@ pub struct Organization {
     /// Polish statistical number (9 or 14 digits, checksummed).
     #[schema(pattern = "^([0-9]{9}|[0-9]{14})$", max_length = 14)]
     pub regon: Option<String>,
-    /// For a local government unit: the territorial unit it governs (TERYT code
-    /// in Poland, ISO 3166-2 code in Romania).
+    /// For a local government unit: the code of the territorial unit it
+    /// governs — a TERYT code in Poland; in Romania a county's ISO 3166-2 code
+    /// (`RO-CJ`, a county council) or a municipality's `RO-<SIRUTA>` code
+    /// (`RO-55259`, Turda's local council). The name is the Polish register's;
+    /// the field serves both countries.
     #[schema(
         max_length = 16,
-        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2})$"
+        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2}|RO-[0-9]{1,6})$"
     )]
     pub teryt_code: Option<String>,
     /// Romanian fiscal code (CUI/CIF, checksummed).
     #[schema(pattern = "^[1-9][0-9]{1,9}$", max_length = 10)]
     pub cui: Option<String>,
-    /// Where the organisation is based.
+    /// Where the organisation is based; for a local government, the unit it
+    /// governs unless given.
     #[schema(max_length = 16)]
     pub territorial_unit_code: Option<String>,
     #[schema(max_length = 300)]
@@ -114,9 +119,9 @@ pub struct Organization {
     #[schema(format = "uri", max_length = 500)]
     pub website: Option<String>,
     /// Set when archived; archived organisations are hidden from lists by default.
-    pub archived_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub archived_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -143,9 +148,9 @@ impl TryFrom<OrganizationRow> for Organization {
             email: r.email,
             phone: r.phone,
             website: r.website,
-            archived_at: r.archived_at.map(|t| t.and_utc()),
-            created_at: r.created_at.and_utc(),
-            updated_at: r.updated_at.and_utc(),
+            archived_at: r.archived_at.map(Into::into),
+            created_at: r.created_at.into(),
+            updated_at: r.updated_at.into(),
             version: r.version,
         })
     }
@@ -372,8 +377,8 @@ pub struct Member {
     /// The person's position in the organisation.
     #[schema(max_length = 200)]
     pub position: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -388,8 +393,8 @@ impl Member {
             role: MemberRole::stored(&r.role)?,
             status: MemberStatus::stored(&r.status)?,
             position: r.position,
-            created_at: r.created_at.and_utc(),
-            updated_at: r.updated_at.and_utc(),
+            created_at: r.created_at.into(),
+            updated_at: r.updated_at.into(),
             version: r.version,
         })
     }

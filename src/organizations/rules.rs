@@ -64,6 +64,10 @@ pub fn normalize(fields: &mut OrganizationFields) -> Vec<FieldError> {
             "is required for a local government unit",
         ));
     }
+    // A local government sits in the unit it governs unless told otherwise.
+    if fields.territorial_unit_code.is_none() {
+        fields.territorial_unit_code = fields.teryt_code.clone();
+    }
     errors
 }
 
@@ -160,5 +164,17 @@ mod tests {
                 ("teryt_code", "required_for_local_government"),
             ]
         );
+    }
+
+    #[test]
+    fn a_local_government_sits_in_the_unit_it_governs_unless_told_otherwise() {
+        let mut f = fields();
+        f.kind = Some(OrganizationKind::LocalGovernment);
+        f.teryt_code = Some(" 0225 ".into());
+        assert!(normalize(&mut f).is_empty());
+        assert_eq!(f.territorial_unit_code.as_deref(), Some("0225"));
+        f.territorial_unit_code = Some("02".into());
+        assert!(normalize(&mut f).is_empty());
+        assert_eq!(f.territorial_unit_code.as_deref(), Some("02"));
     }
 }

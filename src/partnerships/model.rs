@@ -1,6 +1,6 @@
 //! What a partnership is, as stored and as the API shows and takes it.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,6 +12,7 @@ use crate::db::schema::partnerships as ps;
 use crate::error::ApiError;
 use crate::http::extract::double_option;
 use crate::http::ids::RecordId;
+use crate::http::timestamp::Timestamp;
 use crate::http::transition::StateMachine;
 use crate::organizations::model::OrganizationKind;
 
@@ -76,8 +77,8 @@ pub struct Partnership {
     /// Why the partnership was dissolved.
     #[schema(max_length = 2000)]
     pub dissolution_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -103,8 +104,8 @@ impl TryFrom<PartnershipRow> for Partnership {
                 document_url: r.agreement_document_url,
             },
             dissolution_reason: r.dissolution_reason,
-            created_at: r.created_at.and_utc(),
-            updated_at: r.updated_at.and_utc(),
+            created_at: r.created_at.into(),
+            updated_at: r.updated_at.into(),
             version: r.version,
         })
     }

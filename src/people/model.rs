@@ -1,6 +1,6 @@
 //! What a person is, as stored and as the API shows and takes it.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -9,6 +9,7 @@ use validator::Validate;
 use crate::db::schema::people;
 use crate::http::extract::double_option;
 use crate::http::ids::RecordId;
+use crate::http::timestamp::Timestamp;
 use crate::organizations::model::{MemberRole, MemberStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -61,9 +62,9 @@ pub struct Person {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 50)]
     pub phone: Option<String>,
-    pub archived_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub archived_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }

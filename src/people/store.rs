@@ -72,9 +72,9 @@ pub fn present(actor: &Actor, row: PersonRow, organizations: Vec<PersonMembershi
         personal_data_visible: visible,
         email: if visible { row.email } else { None },
         phone: if visible { row.phone } else { None },
-        archived_at: row.archived_at.map(|t| t.and_utc()),
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
+        archived_at: row.archived_at.map(Into::into),
+        created_at: row.created_at.into(),
+        updated_at: row.updated_at.into(),
         version: row.version,
     }
 }

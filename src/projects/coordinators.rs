@@ -2,7 +2,7 @@
 //! role for it.
 
 use actix_web::{HttpResponse, delete, get, post, web};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -17,6 +17,7 @@ use crate::db::schema::{people, project_coordinators as pc};
 use crate::error::{ApiError, responses};
 use crate::http::extract::ApiJson;
 use crate::http::ids::{PathId, PathIds};
+use crate::http::timestamp::Timestamp;
 use crate::state::AppState;
 
 /// A project coordinator.
@@ -28,7 +29,7 @@ pub struct Coordinator {
     pub person_id: String,
     #[schema(max_length = 200)]
     pub full_name: String,
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
 }
 
 /// The coordinators of a project (at most 200).
@@ -87,7 +88,7 @@ fn coordinators(conn: &mut DbConn, project: &str) -> Result<Vec<Coordinator>, Ap
             project_id: project.to_owned(),
             person_id,
             full_name,
-            created_at: created_at.and_utc(),
+            created_at: created_at.into(),
         })
         .collect())
 }

@@ -1,6 +1,6 @@
 //! What a project is, as stored and as the API shows and takes it.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,6 +12,7 @@ use crate::db::schema::projects as pr;
 use crate::error::ApiError;
 use crate::http::extract::double_option;
 use crate::http::ids::RecordId;
+use crate::http::timestamp::Timestamp;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = pr)]
@@ -56,9 +57,9 @@ pub struct Project {
     pub status: ProjectStatus,
     #[schema(max_length = 20000)]
     pub description: Option<String>,
-    pub archived_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub archived_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -77,9 +78,9 @@ impl TryFrom<ProjectRow> for Project {
             lead_organization_id: r.lead_organization_id,
             status: ProjectStatus::stored(&r.status)?,
             description: r.description,
-            archived_at: r.archived_at.map(|t| t.and_utc()),
-            created_at: r.created_at.and_utc(),
-            updated_at: r.updated_at.and_utc(),
+            archived_at: r.archived_at.map(Into::into),
+            created_at: r.created_at.into(),
+            updated_at: r.updated_at.into(),
             version: r.version,
         })
     }

@@ -1,9 +1,10 @@
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::db::schema::territorial_units;
+use crate::http::timestamp::Timestamp;
 
 crate::string_enum! {
     "territorial level"
@@ -14,7 +15,7 @@ crate::string_enum! {
         Voivodeship = "voivodeship",
         /// Polish powiat, Romanian județ, or Bucharest.
         County = "county",
-        /// Polish gmina, Romanian municipiu, oraș or comună.
+        /// Polish gmina; Romanian municipiu, oraș, comună or Bucharest sector.
         Municipality = "municipality",
     }
 }
@@ -49,13 +50,15 @@ pub struct TerritorialUnit {
     /// The unit's identifier; the same as `code`.
     #[schema(
         max_length = 16,
-        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2})$"
+        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2}|RO-[0-9]{1,6})$"
     )]
     pub id: String,
-    /// TERYT (TERC) code for Poland, ISO 3166-2 code for Romania.
+    /// TERYT (TERC) code for Poland; for Romania, the ISO 3166-2 code of a
+    /// county (`RO-CJ`) or `RO-` and the SIRUTA code of a municipality, town,
+    /// commune or Bucharest sector (`RO-55259`, Turda).
     #[schema(
         max_length = 16,
-        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2})$"
+        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2}|RO-[0-9]{1,6})$"
     )]
     pub code: String,
     /// The official name.
@@ -65,15 +68,15 @@ pub struct TerritorialUnit {
     /// The code of the unit this one belongs to, if any.
     #[schema(
         max_length = 16,
-        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2})$"
+        pattern = "^([0-9]{2}|[0-9]{4}|[0-9]{7}|RO-[A-Z]{1,2}|RO-[0-9]{1,6})$"
     )]
     pub parent_code: Option<String>,
     /// ISO 3166-1 alpha-2 country code.
     #[schema(example = "PL")]
     #[schema(min_length = 2, max_length = 2, pattern = "^[A-Z]{2}$")]
     pub country: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     /// Bumped on every change.
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
@@ -91,8 +94,8 @@ impl TryFrom<TerritorialUnitRow> for TerritorialUnit {
             level,
             parent_code: row.parent_code,
             country: row.country,
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
+            created_at: row.created_at.into(),
+            updated_at: row.updated_at.into(),
             version: row.version,
         })
     }

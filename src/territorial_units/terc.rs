@@ -5,52 +5,12 @@
 //! `WOJ`+`POW`+`GMI`+`RODZ` with `RODZ` 1 (urban), 2 (rural) or 3 (urban-rural) —
 //! become territorial units keyed by their code. The register's other rows (the
 //! town and rural parts of urban-rural gminas, city districts, delegations) are
-//! not local government units and are skipped. Importing is idempotent: a unit
-//! whose name and parent are unchanged is left alone; a changed one is updated
-//! and its version bumped; every change goes to the change log.
+//! not local government units and are skipped. [`super::register::import`]
+//! writes the units.
 
-use std::collections::HashMap;
 use std::io::Read;
 
-use diesel::prelude::*;
-
-use crate::audit::{self, Caller, Change};
-use crate::db::DbConn;
-use crate::db::schema::territorial_units as tu;
-use crate::error::ApiError;
-
-/// One usable row of the register.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TercUnit {
-    pub line: usize,
-    pub code: String,
-    pub name: String,
-    pub level: &'static str,
-    pub parent: Option<String>,
-}
-
-/// A row that could not be used, with its line number (1 is the header).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejected {
-    pub line: usize,
-    pub reason: String,
-}
-
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Parsed {
-    pub units: Vec<TercUnit>,
-    pub skipped: usize,
-    pub rejected: Vec<Rejected>,
-}
-
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Summary {
-    pub added: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    pub skipped: usize,
-    pub rejected: Vec<Rejected>,
-}
+use super::register::{Parsed, Rejected, Unit};
 
 const HEADER: [&str; 7] = ["WOJ", "POW", "GMI", "RODZ", "NAZWA", "NAZWA_DOD", "STAN_NA"];
 
@@ -106,7 +66,7 @@ pub fn parse(mut input: impl Read) -> Result<Parsed, String> {
 
 /// What one row of the register is.
 enum Row {
-    Unit(TercUnit),
+    Unit(Unit),
     /// A part of a municipality (RODZ 4, 5, 8, 9): not a unit of its own.
     Skipped,
     Rejected(String),
@@ -125,7 +85,7 @@ fn read_row(line: usize, record: &csv::StringRecord) -> Row {
         return Row::Rejected("NAZWA is empty".to_owned());
     }
     let unit = |code: String, level: &'static str, parent: Option<String>, name: String| {
-        Row::Unit(TercUnit {
+        Row::Unit(Unit {
             line,
             code,
             name,
@@ -161,112 +121,6 @@ fn read_row(line: usize, record: &csv::StringRecord) -> Row {
             "the codes WOJ={woj} POW={pow} GMI={gmi} RODZ={rodz} do not form a TERC code"
         )),
     }
-}
-
-/// Writes the parsed units in one transaction, parents before children.
-/// `progress` is called after each unit.
-pub fn import(
-    conn: &mut DbConn,
-    caller: &Caller,
-    parsed: Parsed,
-    mut progress: impl FnMut(),
-) -> Result<Summary, ApiError> {
-    let mut units = parsed.units;
-    units.sort_by_key(|u| (u.code.len(), u.line));
-    let mut summary = Summary {
-        skipped: parsed.skipped,
-        rejected: parsed.rejected,
-        ..Summary::default()
-    };
-    crate::db::write_transaction(conn, |conn| {
-        let existing: HashMap<String, (String, Option<String>, String, i64)> = tu::table
-            .filter(tu::country.eq("PL"))
-            .select((tu::code, tu::name, tu::parent_code, tu::level, tu::version))
-            .load::<(String, String, Option<String>, String, i64)>(conn)?
-            .into_iter()
-            .map(|(code, name, parent, level, version)| (code, (name, parent, level, version)))
-            .collect();
-        let mut known: std::collections::HashSet<String> = existing.keys().cloned().collect();
-        for unit in units {
-            progress();
-            if let Some(parent) = &unit.parent
-                && !known.contains(parent)
-            {
-                summary.rejected.push(Rejected {
-                    line: unit.line,
-                    reason: format!(
-                        "its parent unit {parent} is neither in the file nor in the database"
-                    ),
-                });
-                continue;
-            }
-            match existing.get(&unit.code) {
-                Some((name, parent, level, _))
-                    if *name == unit.name && *parent == unit.parent && level == unit.level =>
-                {
-                    summary.unchanged += 1;
-                }
-                Some((_, _, _, version)) => {
-                    update_unit(conn, caller, &unit, version + 1)?;
-                    summary.updated += 1;
-                }
-                None => {
-                    insert_unit(conn, caller, &unit)?;
-                    known.insert(unit.code.clone());
-                    summary.added += 1;
-                }
-            }
-        }
-        Ok(())
-    })?;
-    summary.rejected.sort_by_key(|r| r.line);
-    Ok(summary)
-}
-
-fn update_unit(
-    conn: &mut DbConn,
-    caller: &Caller,
-    unit: &TercUnit,
-    version: i64,
-) -> Result<(), ApiError> {
-    diesel::update(tu::table.find(&unit.code))
-        .set((
-            tu::name.eq(&unit.name),
-            tu::name_search.eq(crate::db::fold_for_search(&unit.name)),
-            tu::level.eq(unit.level),
-            tu::parent_code.eq(&unit.parent),
-            tu::updated_at.eq(crate::db::now()),
-            tu::version.eq(version),
-        ))
-        .execute(conn)?;
-    let change = Change::new("territorial_unit", &unit.code, "update")
-        .value("name", &unit.name)
-        .value("level", unit.level)
-        .value("parent_code", &unit.parent);
-    audit::record(conn, caller, change)
-}
-
-fn insert_unit(conn: &mut DbConn, caller: &Caller, unit: &TercUnit) -> Result<(), ApiError> {
-    let now = crate::db::now();
-    diesel::insert_into(tu::table)
-        .values((
-            tu::code.eq(&unit.code),
-            tu::name.eq(&unit.name),
-            tu::name_search.eq(crate::db::fold_for_search(&unit.name)),
-            tu::level.eq(unit.level),
-            tu::parent_code.eq(&unit.parent),
-            tu::country.eq("PL"),
-            tu::created_at.eq(now),
-            tu::updated_at.eq(now),
-            tu::version.eq(1),
-        ))
-        .execute(conn)?;
-    let change = Change::new("territorial_unit", &unit.code, "create")
-        .value("name", &unit.name)
-        .value("level", unit.level)
-        .value("parent_code", &unit.parent)
-        .value("country", "PL");
-    audit::record(conn, caller, change)
 }
 
 #[cfg(test)]

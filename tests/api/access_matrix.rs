@@ -102,6 +102,7 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("get_problem", PUBLIC),
         ("list_territorial_units", PUBLIC),
         ("get_territorial_unit", PUBLIC),
+        ("get_cooperation_model", PUBLIC),
         ("issue_token", PUBLIC),
         ("revoke_token", PUBLIC),
         ("get_me", SIGNED_IN),

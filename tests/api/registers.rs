@@ -1,4 +1,5 @@
-//! The TERC import and the demo data.
+//! The TERC and SIRUTA imports, the built-in Romanian municipalities, and the
+//! demo data.
 
 use serde_json::json;
 
@@ -13,13 +14,126 @@ fn system() -> coopera::audit::Caller {
     }
 }
 
-async fn import(app: &TestApp) -> coopera::territorial_units::terc::Summary {
+async fn import(app: &TestApp) -> coopera::territorial_units::register::Summary {
     app.db(|conn| {
         let parsed = coopera::territorial_units::terc::parse(std::fs::File::open(SAMPLE).unwrap())
             .map_err(coopera::error::ApiError::internal)?;
-        coopera::territorial_units::terc::import(conn, &system(), parsed, || {})
+        coopera::territorial_units::register::import(conn, &system(), "PL", parsed, || {})
     })
     .await
+}
+
+const SIRUTA_SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/siruta_sample.csv");
+
+async fn import_siruta(
+    app: &TestApp,
+    file: &'static str,
+) -> coopera::territorial_units::register::Summary {
+    app.db(move |conn| {
+        use coopera::territorial_units::{register, siruta};
+        let parsed = if file == "built-in" {
+            siruta::parse(siruta::BUILT_IN.as_bytes())
+        } else {
+            siruta::parse(std::fs::File::open(file).unwrap())
+        }
+        .map_err(coopera::error::ApiError::internal)?;
+        register::import(conn, &system(), "RO", parsed, || {})
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn the_migrations_hold_the_built_in_siruta_register_exactly() {
+    let app = TestApp::new().await;
+    let summary = import_siruta(&app, "built-in").await;
+    assert_eq!(
+        (summary.added, summary.updated, summary.unchanged),
+        (0, 0, 3187)
+    );
+    assert!(summary.rejected.is_empty(), "{:?}", summary.rejected);
+}
+
+#[actix_web::test]
+async fn the_siruta_import_updates_adds_and_reports_rejected_lines() {
+    let app = TestApp::new().await;
+    let first = import_siruta(&app, SIRUTA_SAMPLE).await;
+    assert_eq!((first.added, first.updated, first.unchanged), (1, 1, 2));
+    assert_eq!(first.skipped, 2, "the county and the village");
+    let lines: Vec<_> = first.rejected.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [8, 9, 10]);
+    let second = import_siruta(&app, SIRUTA_SAMPLE).await;
+    assert_eq!((second.added, second.updated, second.unchanged), (0, 0, 4));
+
+    let turda = app.get("/api/v1/territorial-units/RO-55259").await.json();
+    assert_eq!(turda["name"], "Turda Nouă");
+    assert_eq!(turda["version"], 2);
+    let added = app.get("/api/v1/territorial-units/RO-999990").await.json();
+    assert_eq!(added["name"], "Comuna de pe Vale");
+    assert_eq!(added["parent_code"], "RO-CJ");
+}
+
+#[actix_web::test]
+async fn romanian_municipalities_are_found_without_diacritics_and_governed_by_their_councils() {
+    let app = TestApp::new().await;
+    let found = app
+        .get("/api/v1/territorial-units?q=turda&country=RO&level=municipality")
+        .await
+        .json();
+    let names: Vec<_> = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["code"].as_str().unwrap(), u["name"].as_str().unwrap()))
+        .collect();
+    assert!(names.contains(&("RO-55259", "Turda")), "{names:?}");
+    let bistrita = app
+        .get("/api/v1/territorial-units?q=Bistrita&parent=RO-BN")
+        .await
+        .json();
+    assert_eq!(bistrita["items"][0]["name"], "Bistrița", "{bistrita}");
+    let sectors = app
+        .get("/api/v1/territorial-units?parent=RO-B&q=sector&limit=10")
+        .await
+        .json();
+    assert_eq!(sectors["items"].as_array().unwrap().len(), 6, "{sectors}");
+
+    // The county council and the town's local council side by side.
+    app.create_org(
+        json!({"name": "Consiliul Județean Cluj", "kind": "local_government",
+        "country": "RO", "teryt_code": "RO-CJ"}),
+    )
+    .await;
+    let turda = app
+        .create_org(
+            json!({"name": "Primăria Municipiului Turda", "kind": "local_government",
+            "country": "RO", "teryt_code": "RO-55259"}),
+        )
+        .await;
+    let body = app
+        .get_as(
+            &app.admin_token(),
+            &format!("/api/v1/organizations/{turda}"),
+        )
+        .await
+        .json();
+    assert_eq!(body["territorial_unit_code"], "RO-55259", "{body}");
+    let listed = app
+        .get_as(
+            &app.admin_token(),
+            "/api/v1/organizations?territorial_unit=RO-55259",
+        )
+        .await
+        .json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
+    // A Polish code is not a Romanian council's.
+    let res = app
+        .post_json_as(
+            &app.admin_token(),
+            "/api/v1/organizations",
+            json!({"name": "Primăria X", "kind": "local_government", "country": "RO", "teryt_code": "0225"}),
+        )
+        .await;
+    assert!(res.status == 422, "{}", res.text());
 }
 
 #[actix_web::test]
@@ -91,6 +205,29 @@ fn the_import_command_prints_a_summary() {
         "{stdout}"
     );
     assert!(stdout.contains("line 15:"), "{stdout}");
+}
+
+#[test]
+fn the_siruta_import_command_prints_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("c.db").display());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_coopera"))
+        .current_dir(dir.path())
+        .env("DATABASE_URL", &url)
+        .args(["import", "siruta", SIRUTA_SAMPLE])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("SIRUTA import: 1 added, 1 updated, 2 unchanged, 2 skipped"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("line 8: SIRUTA `55X59`"), "{stdout}");
 }
 
 #[actix_web::test]

@@ -127,18 +127,17 @@ async fn role_changes_apply_to_tokens_already_issued() {
     assert_eq!(me["roles"], json!([]), "{me}");
 }
 
-#[actix_web::test]
-async fn a_revoked_clients_tokens_stop_working_at_once() {
-    let app = TestApp::new().await;
+/// Registers an API client of a new organisation with `scopes`; returns the
+/// organisation's id, the client's id and an access token of the client.
+async fn client_token(app: &TestApp, scopes: &[&str]) -> (String, String, String) {
     let org = app
         .create_org(json!({"name": "Fundacja Razem", "kind": "ngo", "country": "PL"}))
         .await;
-    let admin = app.admin_token();
     let res = app
         .post_json_as(
-            &admin,
+            &app.admin_token(),
             "/api/v1/api-clients",
-            json!({"organization_id": org, "name": "CRM", "scopes": ["organizations:read"]}),
+            json!({"organization_id": org, "name": "CRM", "scopes": scopes}),
         )
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
@@ -154,11 +153,18 @@ async fn a_revoked_clients_tokens_stop_working_at_once() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let access = res.json()["access_token"].as_str().unwrap().to_owned();
+    (org, id, access)
+}
+
+#[actix_web::test]
+async fn a_revoked_clients_tokens_stop_working_at_once() {
+    let app = TestApp::new().await;
+    let (org, id, access) = client_token(&app, &["organizations:read"]).await;
     let uri = format!("/api/v1/organizations/{org}");
     assert_eq!(app.get_as(&access, &uri).await.status, 200);
     let res = app
         .send_as(
-            &admin,
+            &app.admin_token(),
             TestRequest::post().uri(&format!("/api/v1/api-clients/{id}/revoke")),
         )
         .await;
@@ -166,6 +172,59 @@ async fn a_revoked_clients_tokens_stop_working_at_once() {
     app.get_as(&access, &uri)
         .await
         .assert_problem(401, "unauthorized");
+}
+
+async fn revoke(app: &TestApp, token: &str) -> crate::support::TestResponse {
+    app.send(
+        TestRequest::post()
+            .uri("/api/v1/auth/revoke")
+            .set_form([("token", token)]),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn revoking_an_access_token_signs_its_login_out_as_rfc_7009_has_it() {
+    let app = TestApp::new().await;
+    app.create_user("anna@example.org", PASSWORD, vec![], None)
+        .await;
+    let (access, refresh) = sign_in(&app, "anna@example.org").await;
+    let (other_access, _) = sign_in(&app, "anna@example.org").await;
+    let res = revoke(&app, &access).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    app.get_as(&access, "/api/v1/me")
+        .await
+        .assert_problem(401, "unauthorized");
+    app.token_request(&[("grant_type", "refresh_token"), ("refresh_token", &refresh)])
+        .await
+        .assert_problem(400, "invalid_grant");
+    assert_eq!(app.get_as(&other_access, "/api/v1/me").await.status, 200);
+    // An unknown token of any plausible length is not an error (RFC 7009 §2.2).
+    assert_eq!(revoke(&app, &"x".repeat(2000)).await.status, 200);
+    let body = revoke(&app, &"x".repeat(8193))
+        .await
+        .assert_problem(400, "invalid_parameter");
+    assert_eq!(body["errors"][0]["field"], "token");
+}
+
+#[actix_web::test]
+async fn an_api_clients_access_token_is_an_unsupported_token_type() {
+    let app = TestApp::new().await;
+    // Every scope the document lists is one a client can be given.
+    let doc: serde_json::Value = serde_json::from_str(&coopera::openapi_json()).unwrap();
+    let scopes: Vec<&str> = doc["components"]["schemas"]["ScopeName"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(scopes, coopera::auth::policy::SCOPES);
+    let (org, _, access) = client_token(&app, &scopes).await;
+    let res = revoke(&app, &access).await;
+    assert_eq!(res.status, 400, "{}", res.text());
+    assert_eq!(res.json()["error"], "unsupported_token_type");
+    let uri = format!("/api/v1/organizations/{org}");
+    assert_eq!(app.get_as(&access, &uri).await.status, 200);
 }
 
 #[actix_web::test]

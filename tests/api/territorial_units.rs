@@ -33,6 +33,10 @@ async fn all_pages(app: &TestApp, query: &str, limit: usize) -> (Vec<Value>, usi
     (items, pages)
 }
 
+/// The units the migrations ship: 16 voivodeships, 42 Romanian counties and
+/// 3,187 Romanian municipalities and sectors.
+const BUILT_IN: usize = 16 + 42 + 3187;
+
 fn codes(items: &[Value]) -> Vec<String> {
     items
         .iter()
@@ -53,29 +57,39 @@ async fn the_voivodeships_and_romanian_counties_are_built_in() {
     assert!(codes(&ro).iter().all(|c| c.starts_with("RO-")));
     assert!(codes(&ro).contains(&"RO-B".to_owned()));
 
-    let (rest, _) = all_pages(&app, "level=municipality", 200).await;
-    assert!(rest.is_empty());
+    // Romania's municipalities, towns, communes and Bucharest's sectors, from
+    // the SIRUTA register; Poland's come from `coopera import terc`.
+    let (ro, _) = all_pages(&app, "country=RO&level=municipality", 200).await;
+    assert_eq!(ro.len(), 3187);
+    assert!(
+        ro.iter()
+            .all(|u| u["parent_code"].as_str().unwrap().starts_with("RO-"))
+    );
+    let (pl, _) = all_pages(&app, "country=PL&level=municipality", 200).await;
+    assert!(pl.is_empty());
 }
 
 #[actix_web::test]
 async fn pages_cover_every_unit_once_in_code_order() {
     let app = TestApp::new().await;
     let (everything, pages) = all_pages(&app, "", 200).await;
-    assert_eq!(pages, 1);
-    assert_eq!(everything.len(), 58);
+    assert_eq!(pages, 17);
+    assert_eq!(everything.len(), BUILT_IN);
+    let unique: HashSet<_> = codes(&everything).into_iter().collect();
+    assert_eq!(unique.len(), BUILT_IN);
 
-    let (paged, pages) = all_pages(&app, "", 7).await;
-    assert_eq!(pages, 9, "58 rows in pages of 7");
+    let (everything, pages) = all_pages(&app, "level=county", 200).await;
+    assert_eq!((everything.len(), pages), (42, 1));
+    let (paged, pages) = all_pages(&app, "level=county", 7).await;
+    assert_eq!(pages, 6, "42 rows in pages of 7");
     assert_eq!(codes(&paged), codes(&everything));
-    let unique: HashSet<_> = codes(&paged).into_iter().collect();
-    assert_eq!(unique.len(), 58);
     let mut sorted = codes(&paged);
     sorted.sort();
     assert_eq!(sorted, codes(&paged));
 
     // Filters and pagination combine.
-    let (ro, pages) = all_pages(&app, "country=RO", 10).await;
-    assert_eq!((ro.len(), pages), (42, 5));
+    let (pl, pages) = all_pages(&app, "country=PL", 10).await;
+    assert_eq!((pl.len(), pages), (16, 2));
 }
 
 #[actix_web::test]
@@ -93,9 +107,12 @@ async fn search_ignores_case_and_diacritics() {
         ("lodz", vec!["10"]),
         ("ŁÓDZ", vec!["10"]),
         ("slask", vec!["02", "24"]),
-        ("bucuresti", vec!["RO-B"]),
-        ("Bistrița", vec!["RO-BN"]),
-        ("nasaud", vec!["RO-BN"]),
+        ("bucuresti", vec!["RO-179132", "RO-B"]),
+        (
+            "Bistrița",
+            vec!["RO-21249", "RO-32394", "RO-32633", "RO-BN"],
+        ),
+        ("nasaud", vec!["RO-32544", "RO-BN"]),
         ("pomorskie", vec!["04", "22", "32"]),
         ("%", vec![]),
         ("_", vec![]),
@@ -121,7 +138,7 @@ async fn the_stored_search_text_is_the_folded_name() {
                 .load(conn)?)
         })
         .await;
-    assert_eq!(rows.len(), 58);
+    assert_eq!(rows.len(), BUILT_IN);
     for (name, search) in rows {
         assert_eq!(coopera::db::fold_for_search(&name), search, "{name}");
     }
@@ -164,7 +181,7 @@ async fn updated_since_returns_only_later_changes() {
     use diesel::prelude::*;
     let app = TestApp::new().await;
     let (all, _) = all_pages(&app, "updated_since=2000-01-01T00:00:00Z", 200).await;
-    assert_eq!(all.len(), 58);
+    assert_eq!(all.len(), BUILT_IN);
     let (none, _) = all_pages(&app, "updated_since=2999-01-01T00:00:00Z", 200).await;
     assert!(none.is_empty());
 

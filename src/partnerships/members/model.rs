@@ -1,6 +1,6 @@
 //! What a partnership member is, as stored and as the API shows and takes it.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -8,6 +8,7 @@ use validator::Validate;
 
 use crate::db::schema::partnership_members as pm;
 use crate::http::extract::double_option;
+use crate::http::timestamp::Timestamp;
 use crate::organizations::model::OrganizationKind;
 use crate::partnerships::rules::PartnerRole;
 
@@ -65,8 +66,8 @@ pub struct PartnershipMember {
     /// The member's working team (usually 3–4 people).
     #[schema(max_items = 20)]
     pub working_team: Vec<TeamMember>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }

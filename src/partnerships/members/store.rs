@@ -53,8 +53,8 @@ pub fn present(conn: &mut DbConn, row: MemberRow) -> Result<PartnershipMember, A
                 team_role,
             })
             .collect(),
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
+        created_at: row.created_at.into(),
+        updated_at: row.updated_at.into(),
         version: row.version,
     })
 }

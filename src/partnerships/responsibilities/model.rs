@@ -1,6 +1,6 @@
 //! What a responsibility is, as stored and as the API shows and takes it.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,6 +12,7 @@ use crate::db::schema::responsibilities as rs;
 use crate::error::ApiError;
 use crate::http::extract::double_option;
 use crate::http::ids::RecordId;
+use crate::http::timestamp::Timestamp;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = rs)]
@@ -52,8 +53,8 @@ pub struct Responsibility {
     /// What shows the task was done (required to complete it).
     #[schema(max_length = 2000)]
     pub evidence: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub version: i64,
 }
@@ -74,8 +75,8 @@ pub fn present(r: TaskRow, today: NaiveDate) -> Result<Responsibility, ApiError>
         due_on: r.due_on,
         status,
         evidence: r.evidence,
-        created_at: r.created_at.and_utc(),
-        updated_at: r.updated_at.and_utc(),
+        created_at: r.created_at.into(),
+        updated_at: r.updated_at.into(),
         version: r.version,
     })
 }

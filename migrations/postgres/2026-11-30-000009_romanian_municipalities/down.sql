@@ -1,0 +1,1 @@
+DELETE FROM territorial_units WHERE country = 'RO' AND level = 'municipality';

@@ -117,6 +117,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // One line, also when a driver's message has several.
+            let e = e.split_whitespace().collect::<Vec<_>>().join(" ");
             eprintln!("coopera: {e}");
             ExitCode::FAILURE
         }

@@ -111,11 +111,14 @@ pub(super) fn seed(
         let membership = account
             .membership
             .and_then(|(key, role)| Some((org_ids.get(key)?.as_str(), role)));
-        let person_id = seed_person(conn, caller, account, membership, &mut seeded.created)?;
+        let refused = || super::refused(format!("account {}", account.email));
+        let person_id = seed_person(conn, caller, account, membership, &mut seeded.created)
+            .map_err(refused())?;
         if let Some(project_id) = account.coordinates.and_then(|code| project_ids.get(code)) {
-            seed_coordinator(conn, caller, project_id, &person_id)?;
+            seed_coordinator(conn, caller, project_id, &person_id).map_err(refused())?;
         }
-        let note = seed_user(conn, caller, account, hash, person_id, &mut seeded.created)?;
+        let note = seed_user(conn, caller, account, hash, person_id, &mut seeded.created)
+            .map_err(refused())?;
         writeln!(
             seeded.report,
             "  {:<28} {:<40} {}",

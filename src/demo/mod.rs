@@ -1,10 +1,12 @@
 //! `coopera seed-demo`: a small, realistic data set built on the projects in the
 //! seed documents — the Zgorzelec county project "Model współpracy – standardem
 //! działań NGO i JST" (two foundations and the county), and a Romanian social
-//! inclusion project (a county council and an NGO) — with one account per role,
-//! so that a tester in Swagger UI has something to try. Idempotent: records are
-//! found by their identifiers and created only when missing; passwords of existing
-//! accounts are left alone. The identifiers are fictional but pass their checksums.
+//! inclusion project (an NGO, the county council and the town of Turda) — with
+//! one account per role, so that a tester in Swagger UI has something to try.
+//! Idempotent: records are found by their identifiers and created only when
+//! missing, so records a user created are reused rather than collided with;
+//! passwords of existing accounts are left alone. The identifiers are fictional
+//! but pass their checksums.
 //!
 //! Every record is written through its module's store, as the API would write
 //! it: created in its initial state, then moved on by the store's transitions
@@ -100,6 +102,19 @@ const ORGS: &[DemoOrg] = &[
         city: "Cluj-Napoca",
     },
     DemoOrg {
+        key: "turda",
+        name: "Consiliul Local al Municipiului Turda",
+        kind: OrganizationKind::LocalGovernment,
+        country: "RO",
+        krs: None,
+        nip: None,
+        regon: None,
+        teryt_code: Some("RO-55259"),
+        cui: Some("49990032"),
+        unit: "RO-55259",
+        city: "Turda",
+    },
+    DemoOrg {
         key: "incluziune",
         name: "Asociația pentru Incluziune Socială",
         kind: OrganizationKind::Ngo,
@@ -167,9 +182,12 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
     crate::db::write_transaction(conn, |conn| {
         seed_territorial_unit(conn, &caller)?;
         let org_ids = seed_organizations(conn, &caller, &mut created)?;
-        let project_ids = seed_projects(conn, &caller, &org_ids, &mut created)?;
-        created += partnership::seed(conn, &caller, &project_ids, &org_ids)?;
-        created += project_records::seed(conn, &caller, &project_ids, &org_ids)?;
+        let project_ids = seed_projects(conn, &caller, &org_ids, &mut created)
+            .map_err(refused("projects MW-2014 and INCL-RO"))?;
+        created += partnership::seed(conn, &caller, &project_ids, &org_ids)
+            .map_err(refused(format!("partnership “{}”", partnership::NAME)))?;
+        created += project_records::seed(conn, &caller, &project_ids, &org_ids)
+            .map_err(refused("campaign, indicators and good practices"))?;
         let seeded = accounts::seed(conn, &caller, hashes, &project_ids, &org_ids)?;
         created += seeded.created;
         report.push_str(&seeded.report);
@@ -212,7 +230,29 @@ fn seed_territorial_unit(conn: &mut DbConn, caller: &Caller) -> Result<(), ApiEr
     Ok(())
 }
 
-/// The organisations, found by their NIP or CUI, registered when missing.
+/// Turns a store's refusal into one line naming the demo record it refused:
+/// the demo never writes over what a user created, so a clash it cannot
+/// resolve by reusing a record stops it, with everything rolled back.
+pub(super) fn refused(what: impl std::fmt::Display) -> impl FnOnce(ApiError) -> ApiError {
+    move |e| {
+        let problem = e.problem();
+        let fields: Vec<String> = problem
+            .errors
+            .iter()
+            .flatten()
+            .map(|f| format!("{} {}", f.field, f.message))
+            .collect();
+        let mut detail = format!("the demo's {what} cannot be added: {}", problem.detail);
+        if !fields.is_empty() {
+            write!(detail, " ({})", fields.join("; ")).ok();
+        }
+        ApiError::new(e.code(), detail)
+    }
+}
+
+/// The organisations, found by any identifier that is unique to one (the unit
+/// a local government governs, NIP, CUI), else by name, so that one a user
+/// registered is reused; registered when missing.
 fn seed_organizations(
     conn: &mut DbConn,
     caller: &Caller,
@@ -220,17 +260,26 @@ fn seed_organizations(
 ) -> Result<Ids, ApiError> {
     let mut ids = Ids::new();
     for o in ORGS {
-        let mut q = org::table.select(org::id).into_boxed();
-        q = match (o.nip, o.cui) {
-            (Some(nip), _) => q.filter(org::nip.eq(nip)),
-            (None, Some(cui)) => q.filter(org::cui.eq(cui)),
-            (None, None) => q.filter(org::name.eq(o.name)),
-        };
+        let mut q = org::table.select(org::id).order(org::id).into_boxed();
+        if let Some(unit) = o.teryt_code {
+            q = q.or_filter(org::teryt_code.eq(unit));
+        }
+        if let Some(nip) = o.nip {
+            q = q.or_filter(org::nip.eq(nip));
+        }
+        if let Some(cui) = o.cui {
+            q = q.or_filter(org::cui.eq(cui));
+        }
+        if o.teryt_code.is_none() && o.nip.is_none() && o.cui.is_none() {
+            q = q.filter(org::name.eq(o.name));
+        }
         let id = match q.first::<String>(conn).optional()? {
             Some(id) => id,
             None => {
                 *created += 1;
-                crate::organizations::store::insert(conn, caller, o.form())?.id
+                crate::organizations::store::insert(conn, caller, o.form())
+                    .map_err(refused(format!("organisation “{}”", o.name)))?
+                    .id
             }
         };
         ids.insert(o.key, id);

@@ -1,5 +1,6 @@
-//! A local partnership as in seed 000: the county council and an NGO in Cluj,
-//! active, with the standard responsibilities for the council.
+//! A local partnership as in seed 000: an NGO in Cluj with the county council
+//! and the local council of Turda, where the partnership works; active, with
+//! the standard responsibilities for the county council.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -14,10 +15,10 @@ use crate::partnerships::model::{Agreement, CreatePartnership};
 use crate::partnerships::rules::{PartnerRole, Transition};
 use crate::partnerships::{members, responsibilities, store};
 
-const NAME: &str = "Parteneriat local pentru incluziune socială – Cluj";
+pub(super) const NAME: &str = "Parteneriat local pentru incluziune socială – Cluj";
 
 /// Creates the partnership (found by its name) as an API client would: a
-/// draft with its signed agreement, its two members, then activated, then the
+/// draft with its signed agreement, its three members, then activated, then the
 /// standard responsibilities for the council. Returns how many records it
 /// counts as created (the partnership, or nothing).
 pub(super) fn seed(
@@ -33,7 +34,11 @@ pub(super) fn seed(
     if exists > 0 {
         return Ok(0);
     }
-    let (Some(ngo), Some(council)) = (org_ids.get("incluziune"), org_ids.get("cluj")) else {
+    let (Some(ngo), Some(council), Some(town)) = (
+        org_ids.get("incluziune"),
+        org_ids.get("cluj"),
+        org_ids.get("turda"),
+    ) else {
         return Ok(0);
     };
     let signed = NaiveDate::from_ymd_opt(2026, 2, 1);
@@ -52,8 +57,12 @@ pub(super) fn seed(
         }),
     };
     let row = store::insert(conn, caller, form)?;
-    let mut partner = None;
-    for (organization, role) in [(ngo, PartnerRole::Lead), (council, PartnerRole::Partner)] {
+    let mut council_member = None;
+    for (organization, role) in [
+        (ngo, PartnerRole::Lead),
+        (council, PartnerRole::Partner),
+        (town, PartnerRole::Partner),
+    ] {
         let form = AddPartnershipMember {
             organization_id: organization.clone(),
             role,
@@ -61,13 +70,13 @@ pub(super) fn seed(
             local_coordinator_person_id: None,
         };
         let member = members::store::insert(conn, caller, &row, form)?;
-        if role == PartnerRole::Partner {
-            partner = Some(member.id);
+        if organization == council {
+            council_member = Some(member.id);
         }
     }
     let row = crate::db::record::find(conn, &row.id)?;
     let row = store::transition(conn, caller, row, Transition::Activate, None)?;
-    if let Some(member) = partner {
+    if let Some(member) = council_member {
         let due = NaiveDate::from_ymd_opt(2026, 11, 9);
         responsibilities::store::apply_template(conn, caller, &row.id, &member, due)?;
     }

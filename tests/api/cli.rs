@@ -45,7 +45,13 @@ fn migrate_creates_the_sqlite_file_and_its_folder_and_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("nested/folder/coopera.db");
     let url = format!("sqlite://{}", db.display());
-    for _ in 0..2 {
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+        .unwrap()
+        .count();
+    for said in [
+        format!("applied {migrations} migrations; the database schema is up to date"),
+        "the database schema is up to date".to_owned(),
+    ] {
         let out = coopera()
             .env("DATABASE_URL", &url)
             .arg("migrate")
@@ -56,6 +62,8 @@ fn migrate_creates_the_sqlite_file_and_its_folder_and_is_idempotent() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let log = String::from_utf8_lossy(&out.stdout);
+        assert!(log.trim_end().ends_with(&said), "{log}");
     }
     assert!(db.exists());
 }
@@ -75,6 +83,10 @@ fn an_unreachable_database_fails_without_a_panic() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // Said once, on standard error, not also as a log line.
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("cannot connect"), "{stdout}");
 }
 
 #[test]

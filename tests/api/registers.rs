@@ -117,6 +117,18 @@ async fn romanian_municipalities_are_found_without_diacritics_and_governed_by_th
         .await
         .json();
     assert_eq!(body["territorial_unit_code"], "RO-55259", "{body}");
+    // Every instant has one precision, whichever way the row was written.
+    let unit = app.get("/api/v1/territorial-units/RO-55259").await.json();
+    for instant in [
+        &body["created_at"],
+        &body["updated_at"],
+        &unit["created_at"],
+    ] {
+        let text = instant.as_str().unwrap();
+        let fraction = text.split('.').nth(1).unwrap_or_default();
+        assert_eq!(fraction.len(), 7, "six digits and Z: {text}");
+        assert!(fraction.ends_with('Z'), "{text}");
+    }
     let listed = app
         .get_as(
             &app.admin_token(),
@@ -312,4 +324,93 @@ async fn the_demo_data_is_idempotent_and_its_accounts_work() {
         .await
         .json();
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
+}
+
+#[actix_web::test]
+async fn the_demo_data_reuses_what_a_user_registered_first() {
+    let app = TestApp::new().await;
+    // The README's walkthrough registers Cluj County Council before the demo.
+    let council = app
+        .create_org(
+            json!({"name": "CJ Cluj", "kind": "local_government", "country": "RO",
+            "teryt_code": "RO-CJ"}),
+        )
+        .await;
+    let report = app.db(coopera::demo::seed).await;
+    assert!(report.contains("records created"), "{report}");
+    let admin = app.admin_token();
+    let councils = app
+        .get_as(
+            &admin,
+            "/api/v1/organizations?kind=local_government&country=RO",
+        )
+        .await
+        .json();
+    let ids: Vec<_> = councils["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        2,
+        "the user's county council and Turda's: {councils}"
+    );
+    assert!(ids.contains(&council.as_str()));
+    // The demo partnership has it as a member, next to the town of Turda.
+    let partnerships = app.get_as(&admin, "/api/v1/partnerships").await.json();
+    let id = partnerships["items"][0]["id"].as_str().unwrap();
+    let members = app
+        .get_as(&admin, &format!("/api/v1/partnerships/{id}/members"))
+        .await
+        .json();
+    let orgs: Vec<_> = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["organization_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(orgs.len(), 3, "{members}");
+    assert!(orgs.contains(&council.as_str()));
+}
+
+#[actix_web::test]
+async fn a_clash_the_demo_cannot_resolve_is_one_line_naming_the_record() {
+    let app = TestApp::new().await;
+    // A user's own person has the demo coordinator's email and an account.
+    let person = app
+        .create_person(json!({"full_name": "Anna N.", "email": "koordynator@coopera.example"}))
+        .await;
+    app.create_user(
+        "anna@example.org",
+        "a long enough passphrase",
+        vec![],
+        Some(person),
+    )
+    .await;
+    let error = app
+        .state
+        .db
+        .run(coopera::demo::seed)
+        .await
+        .expect_err("the person already has an account");
+    let line = error.to_string();
+    assert!(
+        line.contains("the demo's account koordynator@coopera.example cannot be added"),
+        "{line}"
+    );
+    assert!(
+        !line.contains('\n') && !line.to_lowercase().contains("unique constraint"),
+        "{line}"
+    );
+    // Nothing of the demo was kept.
+    let projects = app
+        .get_as(&app.admin_token(), "/api/v1/projects")
+        .await
+        .json();
+    assert!(
+        projects["items"].as_array().unwrap().is_empty(),
+        "{projects}"
+    );
 }

@@ -76,10 +76,13 @@ pub async fn list_organizations(
                 let pattern = crate::db::contains_pattern(text.trim());
                 q = q.filter(org::name_search.like(pattern).escape('\\'));
             }
-            Ok(q.load::<OrganizationRow>(conn)?)
+            let rows = q.load::<OrganizationRow>(conn)?;
+            let names = store::unit_names(conn, &rows)?;
+            Ok((rows, names))
         })
         .await?;
-    let page = Page::of_records(rows, &page, Organization::try_from)?;
+    let (rows, names) = rows;
+    let page = Page::of_records(rows, &page, |r| Organization::named(r, &names))?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -102,12 +105,15 @@ pub async fn create_organization(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::CreateOrganization)?;
     let form = body.into_inner();
-    let row = state
+    let (etag, org) = state
         .db
-        .write(move |conn| store::insert(conn, &caller, form))
+        .write(move |conn| {
+            let row = store::insert(conn, &caller, form)?;
+            Ok((row.etag(), store::present_one(conn, row)?))
+        })
         .await?;
-    let location = format!("/api/v1/organizations/{}", row.id);
-    Ok(created(location, row.etag(), &Organization::try_from(row)?))
+    let location = format!("/api/v1/organizations/{}", org.id);
+    Ok(created(location, etag, &org))
 }
 
 /// Reads an organisation. Any signed-in user; API clients with `organizations:read`.
@@ -132,12 +138,14 @@ pub async fn get_organization(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("organizations"))?;
     let id = id.into_inner();
-    let row: OrganizationRow = state.db.run(move |conn| record::find(conn, &id)).await?;
-    Ok(json_with_etag(
-        &req,
-        row.etag(),
-        &Organization::try_from(row)?,
-    ))
+    let (etag, org) = state
+        .db
+        .run(move |conn| {
+            let row: OrganizationRow = record::find(conn, &id)?;
+            Ok((row.etag(), store::present_one(conn, row)?))
+        })
+        .await?;
+    Ok(json_with_etag(&req, etag, &org))
 }
 
 /// Changes an organisation. Admins, its org admins, and its own API clients with
@@ -176,10 +184,12 @@ pub async fn update_organization(
                     },
                 )
             })?;
-            store::update(conn, &caller, current, changes)
+            let row = store::update(conn, &caller, current, changes)?;
+            Ok((row.etag(), store::present_one(conn, row)?))
         })
         .await?;
-    Ok(saved(row.etag(), &Organization::try_from(row)?))
+    let (etag, org) = row;
+    Ok(saved(etag, &org))
 }
 
 /// Archives an organisation: it stays readable and referable, but is hidden from
@@ -209,10 +219,12 @@ pub async fn archive_organization(
         .db
         .write(move |conn| {
             let current = record::for_change(conn, &id, &if_match, |_, _| Ok(()))?;
-            store::archive(conn, &caller, current)
+            let row = store::archive(conn, &caller, current)?;
+            Ok((row.etag(), store::present_one(conn, row)?))
         })
         .await?;
-    Ok(saved(row.etag(), &Organization::try_from(row)?))
+    let (etag, org) = row;
+    Ok(saved(etag, &org))
 }
 
 crate::http::pagination::page_schema!(OrganizationPage, Organization, "A page of organisations.");

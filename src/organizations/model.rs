@@ -65,7 +65,7 @@ pub struct OrganizationRow {
 #[schema(example = json!({
     "id": "019a1b2c-0000-7000-8000-000000000002", "name": "Fundacja Razem", "kind": "ngo",
     "country": "PL", "krs": "0000012345", "nip": "5260250274", "regon": "123456785",
-    "teryt_code": null, "cui": null, "territorial_unit_code": "14",
+    "teryt_code": null, "cui": null, "territorial_unit_code": "14", "territorial_unit_name": "mazowieckie",
     "street": "ul. Marszałkowska 1", "city": "Warszawa", "postal_code": "00-001",
     "email": "biuro@razem.example.org", "phone": "+48 22 000 00 00",
     "website": "https://razem.example.org", "archived_at": null,
@@ -106,6 +106,10 @@ pub struct Organization {
     /// governs unless given.
     #[schema(max_length = 16)]
     pub territorial_unit_code: Option<String>,
+    /// The name of the unit `territorial_unit_code` names (`Turda`,
+    /// `zgorzelecki`).
+    #[schema(max_length = 200)]
+    pub territorial_unit_name: Option<String>,
     #[schema(max_length = 300)]
     pub street: Option<String>,
     #[schema(max_length = 200)]
@@ -126,11 +130,19 @@ pub struct Organization {
     pub version: i64,
 }
 
-impl TryFrom<OrganizationRow> for Organization {
-    type Error = crate::error::ApiError;
+/// The names of territorial units, by code: what an organisation's response
+/// names its unit with.
+pub type UnitNames = std::collections::HashMap<String, String>;
 
-    fn try_from(r: OrganizationRow) -> Result<Self, Self::Error> {
+impl Organization {
+    /// The response for a stored row; `units` names its territorial unit.
+    pub fn named(r: OrganizationRow, units: &UnitNames) -> Result<Self, crate::error::ApiError> {
         let kind = OrganizationKind::stored(&r.kind)?;
+        let territorial_unit_name = r
+            .territorial_unit_code
+            .as_ref()
+            .and_then(|code| units.get(code))
+            .cloned();
         Ok(Self {
             id: r.id,
             name: r.name,
@@ -142,6 +154,7 @@ impl TryFrom<OrganizationRow> for Organization {
             teryt_code: r.teryt_code,
             cui: r.cui,
             territorial_unit_code: r.territorial_unit_code,
+            territorial_unit_name,
             street: r.street,
             city: r.city,
             postal_code: r.postal_code,

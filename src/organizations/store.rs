@@ -4,7 +4,10 @@
 
 use diesel::prelude::*;
 
-use super::model::{CreateOrganization, OrganizationKind, OrganizationRow, UpdateOrganization};
+use super::model::{
+    CreateOrganization, Organization, OrganizationKind, OrganizationRow, UnitNames,
+    UpdateOrganization,
+};
 use super::rules::{OrganizationFields, normalize};
 use crate::audit::{self, Caller, Change};
 use crate::db::record;
@@ -206,6 +209,43 @@ fn write(
 }
 
 /// Registers an organisation: 422 naming every broken rule.
+/// The responses for stored rows, each naming its territorial unit (one
+/// query for all of them).
+pub fn present(
+    conn: &mut DbConn,
+    rows: Vec<OrganizationRow>,
+) -> Result<Vec<Organization>, ApiError> {
+    let names = unit_names(conn, &rows)?;
+    rows.into_iter()
+        .map(|r| Organization::named(r, &names))
+        .collect()
+}
+
+/// [`present`] for one row.
+pub fn present_one(conn: &mut DbConn, row: OrganizationRow) -> Result<Organization, ApiError> {
+    let mut one = present(conn, vec![row])?;
+    Ok(one.remove(0))
+}
+
+/// The names of the territorial units `rows` are in.
+pub fn unit_names(conn: &mut DbConn, rows: &[OrganizationRow]) -> Result<UnitNames, ApiError> {
+    let mut codes: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.territorial_unit_code.as_deref())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    if codes.is_empty() {
+        return Ok(UnitNames::new());
+    }
+    Ok(territorial_units::table
+        .filter(territorial_units::code.eq_any(codes))
+        .select((territorial_units::code, territorial_units::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn insert(
     conn: &mut DbConn,
     caller: &Caller,

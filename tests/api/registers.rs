@@ -117,6 +117,7 @@ async fn romanian_municipalities_are_found_without_diacritics_and_governed_by_th
         .await
         .json();
     assert_eq!(body["territorial_unit_code"], "RO-55259", "{body}");
+    assert_eq!(body["territorial_unit_name"], "Turda", "{body}");
     // Every instant has one precision, whichever way the row was written.
     let unit = app.get("/api/v1/territorial-units/RO-55259").await.json();
     for instant in [

@@ -63,6 +63,16 @@ impl Callers {
             seen.insert(token_id, (Instant::now(), actor.clone()));
         }
     }
+
+    /// Forgets what this instance read about the tokens of one login, so that
+    /// signing out applies here at once (other instances see it within `ttl`).
+    pub fn forget_login(&self, login: &str) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.retain(|_, (_, actor)| {
+                !matches!(actor, Actor::User(user) if user.login.as_deref() == Some(login))
+            });
+        }
+    }
 }
 
 fn gone(detail: &'static str) -> ApiError {

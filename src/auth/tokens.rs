@@ -580,7 +580,7 @@ pub async fn revoke_token(
         Err(_) => None,
     };
     let token = form.token;
-    state
+    let revoked = state
         .db
         .run(move |conn| {
             let family: Option<String> = match login {
@@ -591,12 +591,15 @@ pub async fn revoke_token(
                     .first(conn)
                     .optional()?,
             };
-            if let Some(family) = family {
-                revoke_family(conn, &family)?;
+            if let Some(family) = &family {
+                revoke_family(conn, family)?;
             }
-            Ok(())
+            Ok(family)
         })
         .await?;
+    if let Some(family) = revoked {
+        state.callers.forget_login(&family);
+    }
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .finish())

@@ -249,3 +249,23 @@ async fn an_instance_trusts_what_it_read_for_the_recheck_window_only() {
         .await
         .assert_problem(401, "unauthorized");
 }
+
+#[actix_web::test]
+async fn signing_out_applies_at_once_on_the_instance_that_did_it() {
+    let app = TestApp::builder()
+        .access_recheck(Duration::from_secs(60))
+        .build()
+        .await;
+    app.create_user("anna@example.org", PASSWORD, vec![], None)
+        .await;
+    let (access, refresh) = sign_in(&app, "anna@example.org").await;
+    let (other_access, _) = sign_in(&app, "anna@example.org").await;
+    // Both logins are now trusted by this instance for a minute.
+    assert_eq!(app.get_as(&access, "/api/v1/me").await.status, 200);
+    assert_eq!(app.get_as(&other_access, "/api/v1/me").await.status, 200);
+    assert_eq!(revoke(&app, &refresh).await.status, 200);
+    app.get_as(&access, "/api/v1/me")
+        .await
+        .assert_problem(401, "unauthorized");
+    assert_eq!(app.get_as(&other_access, "/api/v1/me").await.status, 200);
+}

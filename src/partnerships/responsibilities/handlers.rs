@@ -113,7 +113,7 @@ pub async fn create_responsibility(
     Ok(created(location, row.etag(), &present(row, today())?))
 }
 
-/// Applies the standard responsibilities of a local partner (seed 000: launch,
+/// Applies the standard responsibilities of a local partner (launch,
 /// volunteer support, training, plan testing, measure application, campaign,
 /// good-practice compendium, final conference) to a current member: one task per
 /// category the member does not have yet. Partnership managers.

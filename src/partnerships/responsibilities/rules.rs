@@ -10,7 +10,8 @@ use crate::http::transition::StateMachine;
 
 crate::string_enum! {
     "responsibility category"
-    /// The categories of partners' responsibilities (seed 000).
+    /// The categories of partners' responsibilities in a local partnership
+    /// agreement for social inclusion.
     #[derive(ToSchema)]
     pub enum ResponsibilityCategory {
         Launch = "launch",

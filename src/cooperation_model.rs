@@ -42,9 +42,12 @@ pub struct Plane {
     /// 1, 2 or 3: the value of a good practice's `plane`.
     #[schema(minimum = 1, maximum = 3)]
     pub number: i32,
+    #[schema(max_length = 200)]
     pub name: &'static str,
+    #[schema(max_length = 1000)]
     pub description: &'static str,
     /// Its two areas, `a` then `b`.
+    #[schema(max_items = 2)]
     pub areas: &'static [AreaInfo],
 }
 
@@ -54,14 +57,18 @@ pub struct AreaInfo {
     /// The value of a good practice's `area`.
     pub code: Area,
     /// `a` or `b`, as the model numbers them within the plane.
+    #[schema(max_length = 1, pattern = "^[ab]$")]
     pub letter: &'static str,
+    #[schema(max_length = 200)]
     pub name: &'static str,
+    #[schema(max_length = 1000)]
     pub description: &'static str,
 }
 
 /// The whole vocabulary.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CooperationModel {
+    #[schema(max_items = 3)]
     pub planes: &'static [Plane],
 }
 

@@ -49,7 +49,7 @@ pub struct OutputUrl(String);
     "campaign_id": null, "type": "public_debate", "title": "Dezbatere publică PALIS",
     "held_on": "2026-10-14", "place": "Cluj-Napoca", "organizer_organization_id": null,
     "description": null, "attendance": 42, "outputs": ["https://example.org/minutes.pdf"],
-    "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 1
+    "created_at": "2026-11-26T10:00:00.000000Z", "updated_at": "2026-11-26T10:00:00.000000Z", "version": 1
 }))]
 pub struct Activity {
     #[schema(format = Uuid)]
@@ -264,7 +264,7 @@ crate::record!(CampaignRow, cp, "campaign");
     "name": "9 noiembrie — Ziua nediscriminării", "description": null,
     "starts_on": "2026-11-09", "ends_on": "2026-11-09", "min_actions_per_location": 2,
     "locations": ["Cluj-Napoca", "Dej", "Turda", "Gherla", "Huedin"],
-    "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 1
+    "created_at": "2026-11-26T10:00:00.000000Z", "updated_at": "2026-11-26T10:00:00.000000Z", "version": 1
 }))]
 pub struct Campaign {
     #[schema(format = Uuid)]

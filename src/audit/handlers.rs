@@ -33,7 +33,7 @@ struct ChangeRow {
 /// One entry of the change log.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "seq": 42, "occurred_at": "2026-11-26T10:00:00Z", "actor_kind": "user",
+    "seq": 42, "occurred_at": "2026-11-26T10:00:00.000000Z", "actor_kind": "user",
     "actor_id": "019a1b2c-0000-7000-8000-000000000001", "entity_type": "organization",
     "entity_id": "019a1b2c-0000-7000-8000-000000000002", "action": "update",
     "changed_fields": ["name", "email"], "changes": {"name": "Fundacja Razem"},

@@ -56,8 +56,8 @@ impl GoodPracticeRow {
     "title": "Współpraca przy konsultacjach programu", "description": "Jak gmina i NGO wspólnie...",
     "plane": 1, "area": "consulting_draft_acts", "tags": ["konsultacje", "program współpracy"],
     "status": "accepted", "allowed_transitions": [], "review_note": null,
-    "reviewed_at": "2026-11-26T10:00:00Z",
-    "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 2
+    "reviewed_at": "2026-11-26T10:00:00.000000Z",
+    "created_at": "2026-11-26T10:00:00.000000Z", "updated_at": "2026-11-26T10:00:00.000000Z", "version": 2
 }))]
 pub struct GoodPractice {
     #[schema(format = Uuid)]
@@ -72,7 +72,8 @@ pub struct GoodPractice {
     #[schema(max_length = 20000)]
     pub description: String,
     /// The plane of the cooperation model: 1 public policy, 2 public tasks,
-    /// 3 infrastructure of cooperation.
+    /// 3 infrastructure of cooperation (`GET /api/v1/cooperation-model` names
+    /// and describes the planes and their areas).
     #[schema(minimum = 1, maximum = 3)]
     pub plane: i32,
     pub area: Option<Area>,
@@ -200,6 +201,8 @@ pub struct CreateGoodPractice {
     )]
     #[schema(min_length = 1, max_length = 20000)]
     pub description: String,
+    /// The plane of the cooperation model (1, 2 or 3; see
+    /// `GET /api/v1/cooperation-model`).
     #[serde(deserialize_with = "crate::http::extract::integer")]
     #[validate(range(min = 1, max = 3))]
     #[schema(minimum = 1, maximum = 3)]

@@ -41,7 +41,7 @@ crate::record!(IndicatorRow, ri, "result indicator");
     "id": "019a1b2c-0000-7000-8000-000000000030", "project_id": "019a1b2c-0000-7000-8000-000000000003",
     "name": "Campaign actions", "unit": "actions", "target": 10, "kind": "activity_count",
     "activity_type": "campaign_action", "value": null, "achieved": 7, "percent": 70.0,
-    "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 1
+    "created_at": "2026-11-26T10:00:00.000000Z", "updated_at": "2026-11-26T10:00:00.000000Z", "version": 1
 }))]
 pub struct Indicator {
     #[schema(format = Uuid)]

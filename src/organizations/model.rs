@@ -69,7 +69,7 @@ pub struct OrganizationRow {
     "street": "ul. Marszałkowska 1", "city": "Warszawa", "postal_code": "00-001",
     "email": "biuro@razem.example.org", "phone": "+48 22 000 00 00",
     "website": "https://razem.example.org", "archived_at": null,
-    "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 1
+    "created_at": "2026-11-26T10:00:00.000000Z", "updated_at": "2026-11-26T10:00:00.000000Z", "version": 1
 }))]
 pub struct Organization {
     #[schema(format = Uuid)]

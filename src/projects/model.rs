@@ -38,7 +38,7 @@ pub struct ProjectRow {
     "id": "019a1b2c-0000-7000-8000-000000000003", "code": "POWER-2.19", "title": "Model współpracy",
     "funding_programme": "POWER 2014-2020", "starts_on": "2026-01-01", "ends_on": "2027-12-31",
     "lead_organization_id": null, "status": "planned", "description": null, "archived_at": null,
-    "created_at": "2026-11-26T10:00:00Z", "updated_at": "2026-11-26T10:00:00Z", "version": 1
+    "created_at": "2026-11-26T10:00:00.000000Z", "updated_at": "2026-11-26T10:00:00.000000Z", "version": 1
 }))]
 pub struct Project {
     #[schema(format = Uuid)]

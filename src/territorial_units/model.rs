@@ -42,8 +42,8 @@ pub struct TerritorialUnitRow {
     "level": "county",
     "parent_code": null,
     "country": "RO",
-    "created_at": "2026-11-26T07:00:00Z",
-    "updated_at": "2026-11-26T07:00:00Z",
+    "created_at": "2026-11-26T07:00:00.000000Z",
+    "updated_at": "2026-11-26T07:00:00.000000Z",
     "version": 1
 }))]
 pub struct TerritorialUnit {

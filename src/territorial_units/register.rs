@@ -5,6 +5,7 @@
 //! the change log.
 
 use std::collections::HashMap;
+use std::io::Read;
 
 use diesel::prelude::*;
 
@@ -156,4 +157,71 @@ fn insert_unit(
         .value("parent_code", &unit.parent)
         .value("country", country);
     audit::record(conn, caller, change)
+}
+
+/// A register's CSV text and its header (upper case): the file read whole, as
+/// UTF-8 (`not_utf8` says what to do otherwise), a byte-order mark dropped.
+pub struct RegisterCsv {
+    pub reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
+    pub header: Vec<String>,
+}
+
+/// Opens a register's CSV separated by `delimiter`.
+pub fn open_csv(
+    mut input: impl Read,
+    delimiter: impl FnOnce(&str) -> u8,
+    not_utf8: &str,
+) -> Result<RegisterCsv, String> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    let mut text = String::from_utf8(bytes).map_err(|_| not_utf8.to_owned())?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    let first = text.lines().next().unwrap_or_default();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(first))
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(std::io::Cursor::new(text.into_bytes()));
+    let header = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header: {e}"))?
+        .iter()
+        .map(|h| h.to_ascii_uppercase())
+        .collect();
+    Ok(RegisterCsv { reader, header })
+}
+
+impl RegisterCsv {
+    /// Every row after the header, read by `read` (given its line number, 1
+    /// being the header): a unit, `None` for a row skipped, or why the row
+    /// cannot be used. A row with another number of fields than the header is
+    /// rejected before `read` sees it.
+    pub fn rows(
+        mut self,
+        mut read: impl FnMut(usize, &csv::StringRecord) -> Result<Option<Unit>, String>,
+    ) -> Parsed {
+        let mut parsed = Parsed::default();
+        for (index, record) in self.reader.records().enumerate() {
+            let line = index + 2;
+            let outcome = match record {
+                Ok(record) if record.len() == self.header.len() => read(line, &record),
+                Ok(record) => Err(format!(
+                    "{} fields instead of {}",
+                    record.len(),
+                    self.header.len()
+                )),
+                Err(e) => Err(format!("unreadable row: {e}")),
+            };
+            match outcome {
+                Ok(Some(unit)) => parsed.units.push(unit),
+                Ok(None) => parsed.skipped += 1,
+                Err(reason) => parsed.rejected.push(Rejected { line, reason }),
+            }
+        }
+        parsed
+    }
 }

@@ -15,7 +15,7 @@
 
 use std::io::Read;
 
-use super::register::{Parsed, Rejected, Unit};
+use super::register::{Parsed, Unit, open_csv};
 
 /// The register as the service ships it: counties and UATs of the 2025
 /// edition, from the `sirutalib` package (BSD-3-Clause).
@@ -78,59 +78,26 @@ const PARTICLES: [&str; 15] = [
 
 /// Reads the register. Fails only when the file as a whole is unusable (not
 /// UTF-8 text, a column missing); bad rows are collected in `rejected`.
-pub fn parse(mut input: impl Read) -> Result<Parsed, String> {
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
+pub fn parse(input: impl Read) -> Result<Parsed, String> {
+    let csv = open_csv(
+        input,
+        |first| if first.contains(';') { b';' } else { b',' },
         "the file is not UTF-8 text (some editions on data.gov.ro are spreadsheets named \
-         .csv: save it as CSV, UTF-8)"
-            .to_owned()
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.contains(';') { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header: {e}"))?
-        .iter()
-        .map(|h| h.to_ascii_uppercase())
-        .collect();
+         .csv: save it as CSV, UTF-8)",
+    )?;
     let mut at = [0; COLUMNS.len()];
     for (slot, name) in at.iter_mut().zip(COLUMNS) {
-        *slot = header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| format!("the header has no {name} column: `{}`", first.trim()))?;
+        *slot = csv.header.iter().position(|h| h == name).ok_or_else(|| {
+            format!(
+                "the header has no {name} column: `{}`",
+                csv.header.join(";")
+            )
+        })?;
     }
-    let mut parsed = Parsed::default();
-    for (index, record) in reader.records().enumerate() {
-        let line = index + 2;
-        let outcome = match record {
-            Ok(record) if record.len() == header.len() => {
-                let [siruta, denloc, jud, tip, niv] = at.map(|i| &record[i]);
-                read_row(line, siruta, denloc, jud, tip, niv)
-            }
-            Ok(record) => Err(format!(
-                "{} fields instead of {}",
-                record.len(),
-                header.len()
-            )),
-            Err(e) => Err(format!("unreadable row: {e}")),
-        };
-        match outcome {
-            Ok(Some(unit)) => parsed.units.push(unit),
-            Ok(None) => parsed.skipped += 1,
-            Err(reason) => parsed.rejected.push(Rejected { line, reason }),
-        }
-    }
-    Ok(parsed)
+    Ok(csv.rows(|line, record| {
+        let [siruta, denloc, jud, tip, niv] = at.map(|i| &record[i]);
+        read_row(line, siruta, denloc, jud, tip, niv)
+    }))
 }
 
 /// A unit, `None` for a row that is not a local government unit, or why the

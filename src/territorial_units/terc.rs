@@ -10,7 +10,7 @@
 
 use std::io::Read;
 
-use super::register::{Parsed, Rejected, Unit};
+use super::register::{Parsed, Unit, open_csv};
 
 const HEADER: [&str; 7] = ["WOJ", "POW", "GMI", "RODZ", "NAZWA", "NAZWA_DOD", "STAN_NA"];
 
@@ -20,78 +20,37 @@ fn digits(value: &str, len: usize) -> bool {
 
 /// Reads the register. Fails only when the file as a whole is unusable (not
 /// UTF-8, wrong header); bad rows are collected in `rejected`.
-pub fn parse(mut input: impl Read) -> Result<Parsed, String> {
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        "the file is not UTF-8; download the TERC register in UTF-8 from eteryt.stat.gov.pl"
-            .to_owned()
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header: {e}"))?
-        .iter()
-        .map(|h| h.to_ascii_uppercase())
-        .collect();
-    if header != HEADER {
+pub fn parse(input: impl Read) -> Result<Parsed, String> {
+    let csv = open_csv(
+        input,
+        |_| b';',
+        "the file is not UTF-8; download the TERC register in UTF-8 from eteryt.stat.gov.pl",
+    )?;
+    if csv.header != HEADER {
         return Err(format!(
             "the header is `{}`, not `{}`",
-            header.join(";"),
+            csv.header.join(";"),
             HEADER.join(";")
         ));
     }
-    let mut parsed = Parsed::default();
-    for (index, record) in reader.records().enumerate() {
-        let line = index + 2;
-        let outcome = match record {
-            Ok(record) => read_row(line, &record),
-            Err(e) => Row::Rejected(format!("unreadable row: {e}")),
-        };
-        match outcome {
-            Row::Unit(unit) => parsed.units.push(unit),
-            Row::Skipped => parsed.skipped += 1,
-            Row::Rejected(reason) => parsed.rejected.push(Rejected { line, reason }),
-        }
-    }
-    Ok(parsed)
+    Ok(csv.rows(read_row))
 }
 
-/// What one row of the register is.
-enum Row {
-    Unit(Unit),
-    /// A part of a municipality (RODZ 4, 5, 8, 9): not a unit of its own.
-    Skipped,
-    Rejected(String),
-}
-
-fn read_row(line: usize, record: &csv::StringRecord) -> Row {
-    if record.len() != HEADER.len() {
-        return Row::Rejected(format!(
-            "{} fields instead of {}",
-            record.len(),
-            HEADER.len()
-        ));
-    }
+/// A unit; `None` for a part of a municipality (RODZ 4, 5, 8, 9), which is
+/// not a unit of its own; or why the row cannot be used.
+fn read_row(line: usize, record: &csv::StringRecord) -> Result<Option<Unit>, String> {
     let (woj, pow, gmi, rodz, name) = (&record[0], &record[1], &record[2], &record[3], &record[4]);
     if name.is_empty() {
-        return Row::Rejected("NAZWA is empty".to_owned());
+        return Err("NAZWA is empty".to_owned());
     }
     let unit = |code: String, level: &'static str, parent: Option<String>, name: String| {
-        Row::Unit(Unit {
+        Ok(Some(Unit {
             line,
             code,
             name,
             level,
             parent,
-        })
+        }))
     };
     match (pow.is_empty(), gmi.is_empty(), rodz.is_empty()) {
         (true, true, true) if digits(woj, 2) => {
@@ -114,10 +73,10 @@ fn read_row(line: usize, record: &csv::StringRecord) -> Row {
                     name.to_owned(),
                 )
             } else {
-                Row::Skipped
+                Ok(None)
             }
         }
-        _ => Row::Rejected(format!(
+        _ => Err(format!(
             "the codes WOJ={woj} POW={pow} GMI={gmi} RODZ={rodz} do not form a TERC code"
         )),
     }

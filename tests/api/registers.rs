@@ -197,50 +197,35 @@ async fn a_changed_name_is_updated_and_versioned() {
     assert_eq!(unit["version"], 2);
 }
 
-#[test]
-fn the_import_command_prints_a_summary() {
+/// `coopera import REGISTER FILE` on a fresh database: what it prints.
+fn import_command(register: &str, file: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("c.db").display());
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_coopera"))
         .current_dir(dir.path())
         .env("DATABASE_URL", &url)
-        .args(["import", "terc", SAMPLE])
+        .args(["import", register, file])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        stdout.contains("9 added, 0 updated, 1 unchanged, 3 skipped"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("line 15:"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
-fn the_siruta_import_command_prints_a_summary() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("c.db").display());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_coopera"))
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &url)
-        .args(["import", "siruta", SIRUTA_SAMPLE])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+fn the_import_commands_print_a_summary_with_the_rejected_lines() {
+    let terc = import_command("terc", SAMPLE);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        terc.contains("TERC import: 9 added, 0 updated, 1 unchanged, 3 skipped"),
+        "{terc}"
     );
+    assert!(terc.contains("line 15:"), "{terc}");
+    let siruta = import_command("siruta", SIRUTA_SAMPLE);
     assert!(
-        stdout.contains("SIRUTA import: 1 added, 1 updated, 2 unchanged, 2 skipped"),
-        "{stdout}"
+        siruta.contains("SIRUTA import: 1 added, 1 updated, 2 unchanged, 2 skipped"),
+        "{siruta}"
     );
-    assert!(stdout.contains("line 8: SIRUTA `55X59`"), "{stdout}");
+    assert!(siruta.contains("line 8: SIRUTA `55X59`"), "{siruta}");
 }
 
 #[actix_web::test]

@@ -109,19 +109,27 @@ async function main(): Promise<void> {
   check(read.data.kind === "ngo" && read.data.country === "PL", `read back kind/country ${read.data.kind}/${read.data.country}`);
   ok(`read organisation back: 200, name, kind and country match`);
 
-  // 3. Page through the territorial units, 10 at a time.
+  // 3. Page through Cluj county's municipalities, towns and communes, 10 at a time.
   const codes: string[] = [];
   let cursor: string | undefined;
   let pages = 0;
   for (;;) {
     check(pages < MAX_PAGES, `still a next_cursor after ${MAX_PAGES} pages`);
     const page = await client.GET("/api/v1/territorial-units", {
-      params: { query: cursor === undefined ? { limit: 10 } : { limit: 10, cursor } },
+      params: {
+        query:
+          cursor === undefined
+            ? { limit: 10, parent: "RO-CJ" }
+            : { limit: 10, parent: "RO-CJ", cursor },
+      },
     });
     check(page.data, `territorial units page ${pages + 1}: ${page.response.status} ${show(page.error)}`);
     pages += 1;
     check(page.data.items.length <= 10, `page ${pages} has ${page.data.items.length} items, limit was 10`);
     page.data.items.forEach((u, i) => conforms("TerritorialUnit", u, `territorial-units page ${pages} item ${i}`));
+    page.data.items.forEach((u) =>
+      check(u.parent_code === "RO-CJ", `${u.code} is under ${show(u.parent_code)}, not RO-CJ`),
+    );
     codes.push(...page.data.items.map((u) => u.code));
     const next = page.data.next_cursor;
     if (next === null || next === undefined) break;
@@ -131,7 +139,7 @@ async function main(): Promise<void> {
   const unique = new Set(codes);
   const repeated = [...new Set(codes.filter((c, i) => codes.indexOf(c) !== i))];
   check(repeated.length === 0, `codes repeated across pages: ${repeated.join(", ")}`);
-  check(unique.size >= 58, `only ${unique.size} territorial unit codes, expected 58 or more`);
+  check(unique.size === 81, `${unique.size} units under RO-CJ, expected Cluj's 81`);
   ok(`territorial units: ${unique.size} unique codes over ${pages} pages, none repeated`);
 
   // 4. An invalid body: 422 problem, code validation_failed.

@@ -8,10 +8,11 @@
 #      the data the reads run on (tens of thousands of records)
 #   1. GET /health/live                      the framework's ceiling here
 #   2. GET /api/v1/organizations/{id}        a record by id, signed in
-#   3. GET /api/v1/organizations?kind=ngo&q=bench&limit=50   a filtered page
+#   3a. GET /api/v1/organizations?kind=ngo&q=bench&limit=50  a filtered page
+#   3b. GET /api/v1/projects/{id}/activities?limit=50         a page of one project's
 # and on PostgreSQL pgbench with the same primary-key SELECT as (2), at the
 # same concurrency: the database's own ceiling. Prints requests per second and
-# p50/p99 latency, the ratios (2)/(1), (2)/pgbench and (3)/(2), the service's
+# p50/p99 latency, the ratios (2)/(1), (2)/pgbench and (3a)/(2), the service's
 # idle memory, and writes them all to benches/RESULTS.md. The machine is shared
 # and noisy: compare the ratios of one run, not numbers across runs.
 #
@@ -99,7 +100,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo "| --- | --- | ---: | ---: | ---: | ---: |"
 } > "$results"
 summary=()
-echo "$(nproc) cores; wrk -t2 -c$connections -d${duration}s; $(git rev-parse --short HEAD 2> /dev/null || echo '?')"
+echo "$(nproc) cores; wrk -t2 -c$connections -d${duration}s; $(git describe --always --dirty 2> /dev/null || echo '?')"
 for backend in $backends; do
   echo "$backend:"
   case $backend in
@@ -125,18 +126,23 @@ for backend in $backends; do
   post "4 create activity" "/api/v1/projects/$project/activities" \
     '{"type": "workshop", "title": "Warsztat {n}", "held_on": "2026-11-09", "place": "Zgorzelec", "attendance": 20}'
   org=$(curl -sf "${auth[@]}" "$base/api/v1/organizations?q=bench&limit=1" | jq -r '.items[0].id')
-  counts=$(for what in organizations people; do
-    curl -sf "${auth[@]}" "$base/api/v1/$what?limit=200" > /dev/null; done)
+  if [ "$backend" = postgres ]; then
+    # Statistics for the tables just filled, as autovacuum would gather them
+    # within a minute or so (the planner picks list plans from them).
+    psql -q "$DATABASE_URL" -c ANALYZE
+  fi
   echo "  (loaded by the creates above; the reads below run on them)"
 
   measure "1 GET /health/live" "$base/health/live"
   measure "2 GET /api/v1/organizations/{id}" "$base/api/v1/organizations/$org" "${auth[@]}"
-  measure "3 GET /api/v1/organizations?kind=ngo&q=bench&limit=50" \
+  measure "3a GET /api/v1/organizations?kind=ngo&q=bench&limit=50" \
     "$base/api/v1/organizations?kind=ngo&q=bench&limit=50" "${auth[@]}"
+  measure "3b GET /api/v1/projects/{id}/activities?limit=50" \
+    "$base/api/v1/projects/$project/activities?limit=50" "${auth[@]}"
   sleep 2
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-  live=$(cat "$dir/$backend-1.rps"); byid=$(cat "$dir/$backend-2.rps"); list=$(cat "$dir/$backend-3.rps")
-  line="$backend: (2)/(1) $(ratio "$byid" "$live"), (3)/(2) $(ratio "$list" "$byid"), idle RSS $((rss / 1024)) MB"
+  live=$(cat "$dir/$backend-1.rps"); byid=$(cat "$dir/$backend-2.rps"); list=$(cat "$dir/$backend-3a.rps")
+  line="$backend: (2)/(1) $(ratio "$byid" "$live"), (3a)/(2) $(ratio "$list" "$byid"), (3b)/(2) $(ratio "$(cat "$dir/$backend-3b.rps")" "$byid"), idle RSS $((rss / 1024)) MB"
   if [ "$backend" = postgres ]; then
     echo "SELECT * FROM organizations WHERE id = :id;" > "$dir/select.sql"
     out=$(pgbench -n -c"$connections" -j2 -T"$duration" -D "id='$org'" -f "$dir/select.sql" "$DATABASE_URL" 2>&1)
@@ -155,7 +161,7 @@ done
   echo "# Benchmark results"
   echo
   echo "Measured by \`benches/http.sh\` on $(date -u +%Y-%m-%d) at commit"
-  echo "$(git rev-parse --short HEAD 2> /dev/null || echo '?'), on $(nproc) cores"
+  echo "$(git describe --always --dirty 2> /dev/null || echo '?'), on $(nproc) cores"
   echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), with"
   echo "\`wrk -t2 -c$connections -d${duration}s --latency\` (and \`pgbench -n -c$connections -j2 -T$duration\`)."
   echo "The machine is shared and noisy: the ratios of one run say more than its numbers."

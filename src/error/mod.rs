@@ -359,6 +359,14 @@ impl ResponseError for ApiError {
     }
 }
 
+/// What the drivers say when the database cannot be used for a moment.
+const CONNECTION_LOST: [&str; 4] = [
+    "database is locked",
+    "no connection to the server",
+    "server closed the connection unexpectedly",
+    "terminating connection due to administrator command",
+];
+
 impl From<DieselError> for ApiError {
     fn from(err: DieselError) -> Self {
         match err {
@@ -391,9 +399,13 @@ impl From<DieselError> for ApiError {
                 )
                 .with_source(err)
             }
-            // SQLite reports a lock held past busy_timeout as a generic error.
+            // SQLite reports a lock held past busy_timeout as a generic error;
+            // libpq a connection the server dropped (a restart, a failover), which
+            // the pool then discards: both are worth retrying, not a fault.
             DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
-                if info.message().contains("database is locked") =>
+                if CONNECTION_LOST
+                    .iter()
+                    .any(|m| info.message().contains(m)) =>
             {
                 Self::unavailable(err)
             }
@@ -600,6 +612,22 @@ mod tests {
         let text = String::from_utf8_lossy(&body);
         assert!(text.contains("already_exists"), "{text}");
         assert!(!text.contains("teryt_code"), "{text}");
+    }
+
+    #[test]
+    fn a_lost_or_locked_database_connection_is_503_not_500() {
+        for message in CONNECTION_LOST {
+            let err = ApiError::from(DieselError::DatabaseError(
+                DatabaseErrorKind::Unknown,
+                Box::new(format!("{message}\n")),
+            ));
+            assert_eq!(err.code(), ProblemCode::ServiceUnavailable, "{message}");
+        }
+        let other = ApiError::from(DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("syntax error at or near \"SELEC\"".to_owned()),
+        ));
+        assert_eq!(other.code(), ProblemCode::InternalError);
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub async fn list_organizations(
         .map(|c| crate::http::country_param("country", c))
         .transpose()?;
     let request = page.clone();
-    let rows = state
+    let (rows, names) = state
         .db
         .run(move |conn| {
             let mut q = keyset_page!(
@@ -81,7 +81,6 @@ pub async fn list_organizations(
             Ok((rows, names))
         })
         .await?;
-    let (rows, names) = rows;
     let page = Page::of_records(rows, &page, |r| Organization::named(r, &names))?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -173,7 +172,7 @@ pub async fn update_organization(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let changes = body.into_inner();
-    let row = state
+    let (etag, org) = state
         .db
         .write(move |conn| {
             let current = record::for_change(conn, &id, &if_match, |_, _: &OrganizationRow| {
@@ -188,7 +187,6 @@ pub async fn update_organization(
             Ok((row.etag(), store::present_one(conn, row)?))
         })
         .await?;
-    let (etag, org) = row;
     Ok(saved(etag, &org))
 }
 
@@ -215,7 +213,7 @@ pub async fn archive_organization(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ArchiveOrganization)?;
     let id = id.into_inner();
-    let row = state
+    let (etag, org) = state
         .db
         .write(move |conn| {
             let current = record::for_change(conn, &id, &if_match, |_, _| Ok(()))?;
@@ -223,7 +221,6 @@ pub async fn archive_organization(
             Ok((row.etag(), store::present_one(conn, row)?))
         })
         .await?;
-    let (etag, org) = row;
     Ok(saved(etag, &org))
 }
 

@@ -31,6 +31,8 @@ connections=${CONNECTIONS:-16}
 port=${PORT:-18092}
 backends=${BACKENDS:-sqlite postgres}
 pg_admin=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+# The commit measured (taken before anything here writes a file).
+commit=$(git describe --always --dirty 2> /dev/null || echo '?')
 cargo build --release --locked --quiet
 bin="${CARGO_TARGET_DIR:-$root/target}/release/coopera"
 dir=$(mktemp -d)
@@ -100,7 +102,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo "| --- | --- | ---: | ---: | ---: | ---: |"
 } > "$results"
 summary=()
-echo "$(nproc) cores; wrk -t2 -c$connections -d${duration}s; $(git describe --always --dirty 2> /dev/null || echo '?')"
+echo "$(nproc) cores; wrk -t2 -c$connections -d${duration}s; $commit"
 for backend in $backends; do
   echo "$backend:"
   case $backend in
@@ -161,7 +163,7 @@ done
   echo "# Benchmark results"
   echo
   echo "Measured by \`benches/http.sh\` on $(date -u +%Y-%m-%d) at commit"
-  echo "$(git describe --always --dirty 2> /dev/null || echo '?'), on $(nproc) cores"
+  echo "$commit, on $(nproc) cores"
   echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), with"
   echo "\`wrk -t2 -c$connections -d${duration}s --latency\` (and \`pgbench -n -c$connections -j2 -T$duration\`)."
   echo "The machine is shared and noisy: the ratios of one run say more than its numbers."

@@ -108,7 +108,7 @@ pub async fn create_organization(
         .db
         .write(move |conn| {
             let row = store::insert(conn, &caller, form)?;
-            Ok((row.etag(), store::present_one(conn, row)?))
+            Ok((row.etag(), store::present(conn, row)?))
         })
         .await?;
     let location = format!("/api/v1/organizations/{}", org.id);
@@ -141,7 +141,7 @@ pub async fn get_organization(
         .db
         .run(move |conn| {
             let row: OrganizationRow = record::find(conn, &id)?;
-            Ok((row.etag(), store::present_one(conn, row)?))
+            Ok((row.etag(), store::present(conn, row)?))
         })
         .await?;
     Ok(json_with_etag(&req, etag, &org))
@@ -184,7 +184,7 @@ pub async fn update_organization(
                 )
             })?;
             let row = store::update(conn, &caller, current, changes)?;
-            Ok((row.etag(), store::present_one(conn, row)?))
+            Ok((row.etag(), store::present(conn, row)?))
         })
         .await?;
     Ok(saved(etag, &org))
@@ -218,7 +218,7 @@ pub async fn archive_organization(
         .write(move |conn| {
             let current = record::for_change(conn, &id, &if_match, |_, _| Ok(()))?;
             let row = store::archive(conn, &caller, current)?;
-            Ok((row.etag(), store::present_one(conn, row)?))
+            Ok((row.etag(), store::present(conn, row)?))
         })
         .await?;
     Ok(saved(etag, &org))

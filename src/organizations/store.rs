@@ -209,22 +209,10 @@ fn write(
 }
 
 /// Registers an organisation: 422 naming every broken rule.
-/// The responses for stored rows, each naming its territorial unit (one
-/// query for all of them).
-pub fn present(
-    conn: &mut DbConn,
-    rows: Vec<OrganizationRow>,
-) -> Result<Vec<Organization>, ApiError> {
-    let names = unit_names(conn, &rows)?;
-    rows.into_iter()
-        .map(|r| Organization::named(r, &names))
-        .collect()
-}
-
-/// [`present`] for one row.
-pub fn present_one(conn: &mut DbConn, row: OrganizationRow) -> Result<Organization, ApiError> {
-    let mut one = present(conn, vec![row])?;
-    Ok(one.remove(0))
+/// The response for a stored row, naming its territorial unit.
+pub fn present(conn: &mut DbConn, row: OrganizationRow) -> Result<Organization, ApiError> {
+    let names = unit_names(conn, std::slice::from_ref(&row))?;
+    Organization::named(row, &names)
 }
 
 /// The names of the territorial units `rows` are in.

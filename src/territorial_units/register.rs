@@ -206,7 +206,11 @@ impl RegisterCsv {
     ) -> Parsed {
         let mut parsed = Parsed::default();
         for (index, record) in self.reader.records().enumerate() {
-            let line = index + 2;
+            // Where the row starts (a quoted field may span lines).
+            let line = match &record {
+                Ok(r) => r.position().map_or(index + 2, |p| p.line() as usize),
+                Err(e) => e.position().map_or(index + 2, |p| p.line() as usize),
+            };
             let outcome = match record {
                 Ok(record) if record.len() == self.header.len() => read(line, &record),
                 Ok(record) => Err(format!(

@@ -264,6 +264,16 @@ mod tests {
     }
 
     #[test]
+    fn a_rejected_row_is_named_by_the_line_it_starts_on() {
+        let csv = "\"SIRUTA\",\"DENLOC\",\"JUD\",\"TIP\",\"NIV\"\n\
+                   54975,\"MUNICIPIUL\nCLUJ-NAPOCA\",12,1,2\n\
+                   5X,\"DEJ\",12,4,2\n";
+        let parsed = parse(csv.as_bytes()).unwrap();
+        assert_eq!(parsed.units[0].name, "Cluj-Napoca");
+        assert_eq!(parsed.rejected[0].line, 4, "{:?}", parsed.rejected);
+    }
+
+    #[test]
     fn a_file_without_the_columns_or_not_text_is_refused() {
         assert!(parse("A;B\n1;2\n".as_bytes()).is_err());
         assert!(parse(&b"PK\x03\x04\xff\xfe"[..]).is_err());

@@ -19,6 +19,7 @@ pub mod partnerships;
 pub mod people;
 pub mod problems;
 pub mod projects;
+pub mod recruitment;
 pub mod state;
 pub mod territorial_units;
 
@@ -52,6 +53,7 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(activities::configure)
                 .configure(indicators::configure)
                 .configure(good_practices::configure)
+                .configure(recruitment::configure)
                 .configure(cooperation_model::configure)
                 .configure(audit::configure)
                 .configure(territorial_units::configure),
@@ -144,6 +146,7 @@ fn cors(origins: &CorsOrigins) -> Option<Cors> {
                 header::IF_MATCH,
                 header::IF_NONE_MATCH,
                 header::HeaderName::from_static("idempotency-key"),
+                header::HeaderName::from_static("application-token"),
                 http::request_id::REQUEST_ID,
             ])
             .expose_headers([

@@ -38,6 +38,7 @@ paged with `limit` and `cursor`; every single resource carries an `ETag`; every 
         (name = "indicators", description = "Result indicators of a project (manual or computed) and the project report"),
         (name = "cooperation_model", description = "The cooperation model's planes and areas, shared by good practices, training and the quality index"),
         (name = "good_practices", description = "The good-practice compendium: proposals reviewed by coordinators, searchable"),
+        (name = "recruitment", description = "Recruitment calls: public calls with categories and quotas, applications without an account decided in order of arrival, waitlists, the applicant's management token"),
         (name = "audit", description = "The change log (admins)"),
         (name = "territorial_units", description = "Voivodeships, counties and municipalities (TERYT, ISO 3166-2)"),
         (name = "health", description = "Liveness and readiness"),

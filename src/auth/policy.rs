@@ -101,6 +101,12 @@ pub enum Permission<'a> {
     ReviewGoodPractice {
         project_id: &'a str,
     },
+    /// Create, change and run a project's recruitment calls, see their drafts,
+    /// and read their applications with the applicants' personal data: the
+    /// project's coordinators.
+    ManageCalls {
+        project_id: &'a str,
+    },
 }
 
 /// Which good practices a caller may read: the accepted ones, and those not
@@ -318,7 +324,9 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
         } => {
             coordinates(project_id) || (organization_is_partner && user.belongs_to(organization_id))
         }
-        Permission::ReviewGoodPractice { project_id } => coordinates(project_id),
+        Permission::ReviewGoodPractice { project_id } | Permission::ManageCalls { project_id } => {
+            coordinates(project_id)
+        }
         Permission::ArchiveOrganization
         | Permission::CreateProject
         | Permission::ManageProjectCoordinators
@@ -360,7 +368,8 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::ProgressResponsibility { .. }
         | Permission::RecordActivity { .. }
         | Permission::ProposeGoodPractice { .. }
-        | Permission::ReviewGoodPractice { .. } => false,
+        | Permission::ReviewGoodPractice { .. }
+        | Permission::ManageCalls { .. } => false,
     }
 }
 

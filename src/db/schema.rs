@@ -348,3 +348,55 @@ diesel::allow_tables_to_appear_in_same_query!(
     good_practices,
     good_practice_tags,
 );
+
+diesel::table! {
+    calls (id) {
+        id -> Text,
+        project_id -> Text,
+        title -> Text,
+        regulations -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        status -> Text,
+        selection_mode -> Text,
+        categories -> Text,
+        eligibility -> Text,
+        questions -> Text,
+        consents -> Text,
+        cancel_reason -> Nullable<Text>,
+        last_seq -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        call_id -> Text,
+        seq -> BigInt,
+        category -> Text,
+        name -> Text,
+        email -> Text,
+        email_key -> Text,
+        phone -> Nullable<Text>,
+        organization_id -> Nullable<Text>,
+        organization_name -> Nullable<Text>,
+        organization_kind -> Nullable<Text>,
+        position -> Nullable<Text>,
+        territorial_unit_code -> Nullable<Text>,
+        answers -> Text,
+        consents -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        token_hash -> Text,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(applications -> calls (call_id));
+diesel::allow_tables_to_appear_in_same_query!(calls, applications);

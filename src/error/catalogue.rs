@@ -78,6 +78,8 @@ problem_codes! {
         "The request body's `Content-Type` is not one the operation accepts; JSON bodies need `Content-Type: application/json`."),
     ValidationFailed => ("validation_failed", UNPROCESSABLE_ENTITY, "Validation failed",
         "The body is well-formed but breaks a rule. `errors` lists each invalid field with a stable code and a message."),
+    NotEligible => ("not_eligible", UNPROCESSABLE_ENTITY, "Not eligible",
+        "The applicant does not meet a recruitment call's eligibility rules. `errors` names each rule that failed and why."),
     RateLimited => ("rate_limited", TOO_MANY_REQUESTS, "Too many requests",
         "Too many requests, or too many failed attempts. Wait for the number of seconds in `Retry-After`."),
     InternalError => ("internal_error", INTERNAL_SERVER_ERROR, "Internal error",

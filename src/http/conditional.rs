@@ -99,16 +99,38 @@ impl IfMatch {
         self.check_tag(&record.etag())
     }
 
-    /// 412 unless the request sent no `If-Match`, `*`, or `current`.
-    pub fn check_tag(&self, current: &EntityTag) -> Result<(), ApiError> {
-        let items: Vec<String> = self
-            .if_match
+    /// 412 unless the request sent no `If-Match`, `*`, or a tag of `record`'s
+    /// version with derived parts after it (`{id}.v{version}.…`), for a record
+    /// whose tag also changes with what it shows but a change needs only the
+    /// version to be current. `current` is the tag named in the 412.
+    pub fn check_version(
+        &self,
+        record: &impl crate::db::record::Record,
+        current: &EntityTag,
+    ) -> Result<(), ApiError> {
+        let items: Vec<String> = self.items();
+        if items.is_empty()
+            || items
+                .iter()
+                .any(|v| names_version(v, record.id(), record.version()))
+        {
+            return Ok(());
+        }
+        if_match_allows(&items, current)
+    }
+
+    fn items(&self) -> Vec<String> {
+        self.if_match
             .iter()
             .flat_map(|v| v.split(','))
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
-            .collect();
-        if_match_allows(&items, current)
+            .collect()
+    }
+
+    /// 412 unless the request sent no `If-Match`, `*`, or `current`.
+    pub fn check_tag(&self, current: &EntityTag) -> Result<(), ApiError> {
+        if_match_allows(&self.items(), current)
     }
 }
 
@@ -121,23 +143,26 @@ pub fn check_if_match_version(
     version: i64,
     current: &EntityTag,
 ) -> Result<(), ApiError> {
-    let stem = etag(id, version);
-    let stem = stem.tag();
     let values = header_items(headers, &header::IF_MATCH);
-    let matches = |v: &String| {
-        v == "*"
-            || v.parse::<EntityTag>().is_ok_and(|t| {
-                !t.weak
-                    && (t.tag() == stem
-                        || t.tag()
-                            .strip_prefix(stem)
-                            .is_some_and(|rest| rest.starts_with('.')))
-            })
-    };
-    if values.is_empty() || values.iter().any(matches) {
+    if values.is_empty() || values.iter().any(|v| names_version(v, id, version)) {
         return Ok(());
     }
     check_if_match(headers, current)
+}
+
+/// Whether the `If-Match` item `v` is `*` or a strong tag of version `version`
+/// of record `id`, with or without derived parts.
+fn names_version(v: &str, id: &str, version: i64) -> bool {
+    let stem = etag(id, version);
+    let stem = stem.tag();
+    v == "*"
+        || v.parse::<EntityTag>().is_ok_and(|t| {
+            !t.weak
+                && (t.tag() == stem
+                    || t.tag()
+                        .strip_prefix(stem)
+                        .is_some_and(|rest| rest.starts_with('.')))
+        })
 }
 
 fn none_match_hits(headers: &HeaderMap, tag: &EntityTag) -> bool {

@@ -35,6 +35,13 @@ impl Serialize for Timestamp {
     }
 }
 
+/// Read back from what [`Serialize`] wrote (stored JSON columns).
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        DateTime::<Utc>::deserialize(d).map(Self)
+    }
+}
+
 impl PartialSchema for Timestamp {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()

@@ -223,6 +223,21 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("update_good_practice", PROPOSERS),
         ("accept_good_practice", PROJECT_MANAGERS),
         ("reject_good_practice", PROJECT_MANAGERS),
+        // The call is open: public; its applicants' data are its managers'.
+        ("list_calls", PUBLIC),
+        ("get_call", PUBLIC),
+        ("create_call", PROJECT_MANAGERS),
+        ("update_call", PROJECT_MANAGERS),
+        ("open_call", PROJECT_MANAGERS),
+        ("close_call", PROJECT_MANAGERS),
+        ("finalize_call", PROJECT_MANAGERS),
+        ("cancel_call", PROJECT_MANAGERS),
+        ("apply", PUBLIC),
+        ("list_applications", PROJECT_MANAGERS),
+        ("get_application", PROJECT_MANAGERS),
+        // With the application's management token, whoever holds it.
+        ("get_my_application", PUBLIC),
+        ("withdraw_my_application", PUBLIC),
     ])
 }
 
@@ -244,6 +259,9 @@ struct Fixture {
     campaign: String,
     indicator: String,
     good_practice: String,
+    call: String,
+    application: String,
+    application_token: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -365,7 +383,35 @@ async fn fixture(app: &TestApp) -> Fixture {
         )
         .await,
     );
+    let call = created(
+        app.post_json_as(
+            &admin,
+            "/api/v1/calls",
+            json!({"project_id": project, "title": "Nabór", "regulations": "R",
+                   "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z",
+                   "categories": [{"code": "ngo", "name": "NGO", "quota": 5}]}),
+        )
+        .await,
+    );
+    let res = app
+        .post_json_as(&admin, &format!("/api/v1/calls/{call}/open"), json!({}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .post_json(
+            &format!("/api/v1/calls/{call}/applications"),
+            json!({"category": "ngo", "name": "Ana", "email": "ana@example.org",
+                   "consents": ["personal_data"]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let receipt = res.json();
+    let application = receipt["application"]["id"].as_str().unwrap().to_owned();
+    let application_token = receipt["management_token"].as_str().unwrap().to_owned();
     Fixture {
+        call,
+        application,
+        application_token,
         activity,
         campaign,
         indicator,
@@ -425,6 +471,10 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
         f.indicator.clone()
     } else if path.starts_with("/api/v1/good-practices") {
         f.good_practice.clone()
+    } else if path.starts_with("/api/v1/calls") {
+        f.call.clone()
+    } else if path.starts_with("/api/v1/applications") {
+        f.application.clone()
     } else if path.starts_with("/api/v1/organizations") {
         f.org.clone()
     } else if path.starts_with("/api/v1/people") {
@@ -504,6 +554,17 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
         ),
         "update_good_practice" => Some(json!({"title": unique})),
         "reject_good_practice" => Some(json!({"reason": unique})),
+        "create_call" => Some(
+            json!({"project_id": f.project, "title": unique, "regulations": "R",
+                   "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z",
+                   "categories": [{"code": "ngo", "name": "NGO", "quota": 1}]}),
+        ),
+        "update_call" => Some(json!({"title": unique})),
+        "cancel_call" => Some(json!({"reason": unique})),
+        "apply" => Some(
+            json!({"category": "ngo", "name": "X", "email": format!("{unique}@example.org"),
+                   "consents": ["personal_data"]}),
+        ),
         _ => None,
     };
     let req = match method {
@@ -514,6 +575,11 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
         other => panic!("method {other}"),
     }
     .uri(&uri);
+    let req = if path.starts_with("/api/v1/my-application") {
+        req.insert_header(("Application-Token", f.application_token.as_str()))
+    } else {
+        req
+    };
     match (op, body) {
         ("issue_token", _) => req.set_form([
             ("grant_type", "password"),

@@ -18,6 +18,7 @@ mod organizations;
 mod partnerships;
 mod people;
 mod projects;
+mod recruitment;
 mod registers;
 mod revocation;
 mod security;

@@ -146,6 +146,11 @@ impl TestApp {
         self.send(TestRequest::get().uri(uri)).await
     }
 
+    /// A JSON `POST` without a token.
+    pub async fn post_json(&self, uri: &str, body: Value) -> TestResponse {
+        self.send(TestRequest::post().uri(uri).set_json(body)).await
+    }
+
     pub async fn send(&self, req: TestRequest) -> TestResponse {
         let service = match self.service.get() {
             Some(service) => service.clone(),

@@ -1,0 +1,58 @@
+-- Recruitment: calls for participants and the applications they receive.
+-- A call's categories, eligibility rules, questions and consents are JSON: they
+-- are read and changed with the call, and frozen once it opens. Each
+-- application holds its place in the call's queue (`seq`, given under the
+-- call's row lock), which decides who is accepted and who waits, in order.
+CREATE TABLE calls (
+    id              TEXT PRIMARY KEY NOT NULL,
+    project_id      TEXT NOT NULL REFERENCES projects (id),
+    title           TEXT NOT NULL,
+    regulations     TEXT NOT NULL,
+    opens_at        TIMESTAMP NOT NULL,
+    closes_at       TIMESTAMP NOT NULL,
+    status          TEXT NOT NULL
+                    CHECK (status IN ('draft', 'open', 'closed', 'finalized', 'cancelled')),
+    selection_mode  TEXT NOT NULL CHECK (selection_mode IN ('first_come')),
+    categories      TEXT NOT NULL,
+    eligibility     TEXT NOT NULL,
+    questions       TEXT NOT NULL,
+    consents        TEXT NOT NULL,
+    cancel_reason   TEXT,
+    last_seq        BIGINT NOT NULL DEFAULT 0,
+    created_at      TIMESTAMP NOT NULL,
+    updated_at      TIMESTAMP NOT NULL,
+    version         BIGINT NOT NULL
+);
+CREATE INDEX calls_project_idx ON calls (project_id, id);
+CREATE INDEX calls_status_idx ON calls (status, id);
+
+CREATE TABLE applications (
+    id                     TEXT PRIMARY KEY NOT NULL,
+    call_id                TEXT NOT NULL REFERENCES calls (id),
+    seq                    BIGINT NOT NULL,
+    category               TEXT NOT NULL,
+    name                   TEXT NOT NULL,
+    email                  TEXT NOT NULL,
+    email_key              TEXT NOT NULL,
+    phone                  TEXT,
+    organization_id        TEXT REFERENCES organizations (id),
+    organization_name      TEXT,
+    organization_kind      TEXT,
+    position               TEXT,
+    territorial_unit_code  TEXT REFERENCES territorial_units (code),
+    answers                TEXT NOT NULL,
+    consents               TEXT NOT NULL,
+    status                 TEXT NOT NULL
+                           CHECK (status IN ('submitted', 'accepted', 'waitlisted', 'rejected', 'withdrawn')),
+    reason                 TEXT,
+    token_hash             TEXT NOT NULL,
+    decided_at             TIMESTAMP,
+    created_at             TIMESTAMP NOT NULL,
+    updated_at             TIMESTAMP NOT NULL,
+    version                BIGINT NOT NULL,
+    UNIQUE (call_id, email_key),
+    UNIQUE (call_id, seq)
+);
+CREATE UNIQUE INDEX applications_token_idx ON applications (token_hash);
+CREATE INDEX applications_call_idx ON applications (call_id, id);
+CREATE INDEX applications_queue_idx ON applications (call_id, category, status, seq);

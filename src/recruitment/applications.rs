@@ -1,0 +1,288 @@
+//! The application endpoints: applying without an account, the applicant's
+//! own reading and withdrawal with the management token, and the staff's
+//! reading of a call's applications.
+
+use actix_web::http::header::EntityTag;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, web};
+use diesel::prelude::*;
+
+use super::handlers::check_seen;
+use super::model::{
+    Application, ApplicationFilter, ApplicationPage, ApplicationReceipt, ApplicationRow, Apply,
+    CallRow,
+};
+use super::store;
+use crate::audit::Caller;
+use crate::auth::policy::{Permission, authorize, require_signed_in};
+use crate::db::record::{self, Record};
+use crate::db::schema::applications as ap;
+use crate::db::{DbConn, now};
+use crate::error::{ApiError, ProblemCode, responses};
+use crate::http::conditional::{created, json_with_etag, saved};
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::ids::PathId;
+use crate::http::pagination::{ListParams, Page};
+use crate::http::text_param;
+use crate::keyset_page;
+use crate::state::AppState;
+
+/// The header that carries an application's management token.
+pub const TOKEN_HEADER: &str = "Application-Token";
+
+/// The management token, as the applicant sends it.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ApplicationToken {
+    /// The `management_token` returned when the application was sent.
+    #[param(rename = "Application-Token", min_length = 1, max_length = 100)]
+    pub application_token: String,
+}
+
+impl FromRequest for ApplicationToken {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let token = req
+            .headers()
+            .get(TOKEN_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        std::future::ready(match token {
+            Some(t) if t.len() <= 100 => Ok(Self {
+                application_token: t.to_owned(),
+            }),
+            Some(_) => Err(ApiError::invalid_parameter(
+                TOKEN_HEADER,
+                "too_long",
+                "must be at most 100 characters",
+            )),
+            None => Err(ApiError::new(
+                ProblemCode::Unauthorized,
+                "Send the application's management token in the `Application-Token` header.",
+            )),
+        })
+    }
+}
+
+/// The application's tag: its version, and its waitlist position, which
+/// changes without one.
+fn application_tag(row: &ApplicationRow, position: Option<i64>) -> EntityTag {
+    match position {
+        Some(p) => EntityTag::new_strong(format!("{}.v{}.w{p}", row.id, row.version)),
+        None => row.etag(),
+    }
+}
+
+fn shown(conn: &mut DbConn, row: ApplicationRow) -> Result<(EntityTag, Application), ApiError> {
+    let position = store::waitlist_position(conn, &row)?;
+    Ok((
+        application_tag(&row, position),
+        Application::new(row, position)?,
+    ))
+}
+
+/// Applies to an open call — no account needed. The answer holds the
+/// application, decided at once under `first_come` (`accepted` while the
+/// category has places, else `waitlisted`), and the management token, shown
+/// this once. 409 when the call takes no applications now, or this email has
+/// applied already; 422 naming the field, question (`answers.<code>`) or
+/// consent at fault, or `not_eligible` naming each failed rule.
+#[utoipa::path(
+    tag = "recruitment",
+    params(("id" = String, Path, format = Uuid, description = "The call's id")),
+    request_body = Apply,
+    responses(
+        (status = 201, description = "The application and its management token", body = ApplicationReceipt,
+            headers(("Location" = String), ("ETag" = String))),
+        (status = 409, response = responses::Conflict),
+    )
+)]
+#[post("/calls/{id}/applications")]
+pub async fn apply(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: PathId,
+    body: ApiJson<Apply>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let form = body.into_inner();
+    let (tag, receipt) = state
+        .db
+        .write(move |conn| {
+            let call: CallRow = record::locked(conn, &id)?;
+            if call.is_draft() {
+                return Err(ApiError::not_found(format!("No call has the id `{id}`.")));
+            }
+            let (row, token) = store::apply(conn, &caller, &call, form, now())?;
+            let (tag, application) = shown(conn, row)?;
+            Ok((
+                tag,
+                ApplicationReceipt {
+                    management_token: token,
+                    application,
+                },
+            ))
+        })
+        .await?;
+    let location = format!("/api/v1/applications/{}", receipt.application.id);
+    Ok(created(location, tag, &receipt))
+}
+
+/// The applicant's own application, read with its management token: its
+/// status and, while waitlisted, its place in line.
+#[utoipa::path(
+    tag = "recruitment",
+    params(ApplicationToken, crate::http::conditional::IfNoneMatch),
+    responses(
+        (status = 200, description = "The application", body = Application, headers(("ETag" = String))),
+        (status = 304, response = responses::NotModified),
+        (status = 401, response = responses::Unauthorized),
+        (status = 404, response = responses::NotFound),
+    )
+)]
+#[get("/my-application")]
+pub async fn get_my_application(
+    state: web::Data<AppState>,
+    token: ApplicationToken,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (tag, application) = state
+        .db
+        .run(move |conn| {
+            let row = store::by_token(conn, &token.application_token)?;
+            shown(conn, row)
+        })
+        .await?;
+    Ok(json_with_etag(&req, tag, &application))
+}
+
+/// Withdraws the applicant's own application, with its management token. A
+/// place it frees goes at once to the first waitlisted applicant of the
+/// category. 409 when it is already withdrawn or rejected.
+#[utoipa::path(
+    tag = "recruitment",
+    params(ApplicationToken),
+    responses(
+        (status = 200, description = "The withdrawn application", body = Application, headers(("ETag" = String))),
+        (status = 401, response = responses::Unauthorized),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+    )
+)]
+#[post("/my-application/withdraw")]
+pub async fn withdraw_my_application(
+    state: web::Data<AppState>,
+    caller: Caller,
+    token: ApplicationToken,
+) -> Result<HttpResponse, ApiError> {
+    let (tag, application) = state
+        .db
+        .write(move |conn| {
+            let found = store::by_token(conn, &token.application_token)?;
+            let row = store::withdraw(conn, &caller, &found.call_id, &found.id)?;
+            shown(conn, row)
+        })
+        .await?;
+    Ok(saved(tag, &application))
+}
+
+/// 403 unless the caller manages the call's project; 404 for a draft it may
+/// not see.
+fn may_read(conn: &mut DbConn, caller: &Caller, call_id: &str) -> Result<(), ApiError> {
+    let call: CallRow = record::find(conn, call_id)?;
+    check_seen(&caller.actor, &call)?;
+    let project_id = call.project_id.as_str();
+    authorize(&caller.actor, Permission::ManageCalls { project_id })
+}
+
+/// Lists a call's applications in order of arrival (by id), with the
+/// applicants' personal data. Admins and the project's coordinators.
+#[utoipa::path(
+    tag = "recruitment",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The call's id"),
+        ListParams,
+        ApplicationFilter,
+    ),
+    responses(
+        (status = 200, description = "A page of applications", body = ApplicationPage),
+    )
+)]
+#[get("/calls/{id}/applications")]
+pub async fn list_applications(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: PathId,
+    list: ApiQuery<ListParams>,
+    filter: ApiQuery<ApplicationFilter>,
+) -> Result<HttpResponse, ApiError> {
+    require_signed_in(&caller.actor)?;
+    let page = list.0.page()?;
+    let filter = filter.into_inner();
+    if let Some(c) = &filter.category {
+        text_param("category", c, 50)?;
+    }
+    let id = id.into_inner();
+    let request = page.clone();
+    let rows = state
+        .db
+        .run(move |conn| {
+            may_read(conn, &caller, &id)?;
+            let mut q = keyset_page!(ap::table.select(ApplicationRow::as_select()), ap, request);
+            q = q.filter(ap::call_id.eq(&id));
+            if let Some(s) = filter.status {
+                q = q.filter(ap::status.eq(s.as_str()));
+            }
+            if let Some(c) = filter.category {
+                q = q.filter(ap::category.eq(c));
+            }
+            let rows = q.load::<ApplicationRow>(conn)?;
+            rows.into_iter()
+                .map(|r| {
+                    let position = store::waitlist_position(conn, &r)?;
+                    Ok((r, position))
+                })
+                .collect::<Result<Vec<_>, ApiError>>()
+        })
+        .await?;
+    let page = Page::from_rows(rows, &page, |(r, _)| r.id.clone())
+        .try_map(|(r, position)| Application::new(r, position))?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Reads an application, with the applicant's personal data. Admins and the
+/// project's coordinators.
+#[utoipa::path(
+    tag = "recruitment",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The application's id"),
+        crate::http::conditional::IfNoneMatch,
+    ),
+    responses(
+        (status = 200, description = "The application", body = Application, headers(("ETag" = String))),
+        (status = 304, response = responses::NotModified),
+    )
+)]
+#[get("/applications/{id}")]
+pub async fn get_application(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: PathId,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    require_signed_in(&caller.actor)?;
+    let id = id.into_inner();
+    let (tag, application) = state
+        .db
+        .run(move |conn| {
+            let row: ApplicationRow = record::find(conn, &id)?;
+            may_read(conn, &caller, &row.call_id)?;
+            shown(conn, row)
+        })
+        .await?;
+    Ok(json_with_etag(&req, tag, &application))
+}

@@ -17,6 +17,7 @@
 mod accounts;
 mod partnership;
 mod project_records;
+mod recruitment;
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -188,6 +189,10 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
             .map_err(refused(format!("partnership “{}”", partnership::NAME)))?;
         created += project_records::seed(conn, &caller, &project_ids, &org_ids)
             .map_err(refused("campaign, indicators and good practices"))?;
+        if let Some(project) = project_ids.get("MW-2014") {
+            created += recruitment::seed(conn, &caller, project)
+                .map_err(refused(format!("call “{}”", recruitment::TITLE)))?;
+        }
         let seeded = accounts::seed(conn, &caller, hashes, &project_ids, &org_ids)?;
         created += seeded.created;
         report.push_str(&seeded.report);

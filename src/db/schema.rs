@@ -364,6 +364,7 @@ diesel::table! {
         questions -> Text,
         consents -> Text,
         cancel_reason -> Nullable<Text>,
+        anonymized_at -> Nullable<Timestamp>,
         last_seq -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,

@@ -286,3 +286,168 @@ pub async fn get_application(
         .await?;
     Ok(json_with_etag(&req, tag, &application))
 }
+
+crate::string_enum! {
+    "export format"
+    /// `csv` (UTF-8, one column per question) or `json`.
+    #[derive(utoipa::ToSchema)]
+    pub enum ExportFormat {
+        Csv = "csv",
+        Json = "json",
+    }
+}
+
+/// The format of an export.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// `json` if not given.
+    pub format: Option<ExportFormat>,
+}
+
+/// Every application of the call with the applicant's data, in order of
+/// arrival, as CSV (UTF-8; one column per question, multiple choices joined
+/// by `; `) or as a JSON array. Admins and the project's coordinators.
+#[utoipa::path(
+    tag = "recruitment",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The call's id"),
+        ExportParams,
+    ),
+    responses(
+        (status = 200, description = "The applications", content(
+            (Vec<Application> = "application/json"),
+            (String = "text/csv"),
+        )),
+    )
+)]
+#[get("/calls/{id}/applications/export")]
+pub async fn export_applications(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: PathId,
+    params: ApiQuery<ExportParams>,
+) -> Result<HttpResponse, ApiError> {
+    require_signed_in(&caller.actor)?;
+    let format = params.into_inner().format.unwrap_or(ExportFormat::Json);
+    let id = id.into_inner();
+    let (call, rows) = state
+        .db
+        .run(move |conn| {
+            may_read(conn, &caller, &id)?;
+            let call: CallRow = record::find(conn, &id)?;
+            let rows: Vec<ApplicationRow> = ap::table
+                .filter(ap::call_id.eq(&id))
+                .order(ap::seq.asc())
+                .select(ApplicationRow::as_select())
+                .load(conn)?;
+            Ok((call, rows))
+        })
+        .await?;
+    let applications = with_positions(rows)?;
+    match format {
+        ExportFormat::Json => Ok(HttpResponse::Ok().json(applications)),
+        ExportFormat::Csv => {
+            let questions: Vec<String> =
+                call.question_list()?.into_iter().map(|q| q.code).collect();
+            let body = to_csv(&questions, &applications).map_err(ApiError::internal)?;
+            Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header((
+                    actix_web::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"applications-{}.csv\"", call.id),
+                ))
+                .body(body))
+        }
+    }
+}
+
+/// The applications (in order of arrival) with their waitlist positions.
+fn with_positions(rows: Vec<ApplicationRow>) -> Result<Vec<Application>, ApiError> {
+    let mut waiting: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    rows.into_iter()
+        .map(|r| {
+            let position =
+                (r.status == super::rules::ApplicationStatus::Waitlisted.as_str()).then(|| {
+                    let n = waiting.entry(r.category.clone()).or_insert(0);
+                    *n += 1;
+                    *n
+                });
+            Application::new(r, position)
+        })
+        .collect()
+}
+
+fn answer_text(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn to_csv(questions: &[String], applications: &[Application]) -> Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "id",
+        "category",
+        "status",
+        "waitlist_position",
+        "name",
+        "email",
+        "phone",
+        "organization_name",
+        "organization_kind",
+        "position",
+        "territorial_unit_code",
+        "consents",
+        "created_at",
+        "decided_at",
+    ]
+    .iter()
+    .map(|h| (*h).to_owned())
+    .collect();
+    header.extend(questions.iter().map(|q| format!("answer:{q}")));
+    out.write_record(&header)?;
+    for a in applications {
+        let mut row = vec![
+            a.id.clone(),
+            a.category.clone(),
+            a.status.as_str().to_owned(),
+            a.waitlist_position
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            a.name.clone(),
+            a.email.clone(),
+            a.phone.clone().unwrap_or_default(),
+            a.organization_name.clone().unwrap_or_default(),
+            a.organization_kind
+                .map(|k| k.as_str().to_owned())
+                .unwrap_or_default(),
+            a.position.clone().unwrap_or_default(),
+            a.territorial_unit_code.clone().unwrap_or_default(),
+            a.consents
+                .iter()
+                .map(|c| c.code.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            instant(&a.created_at),
+            a.decided_at.as_ref().map(instant).unwrap_or_default(),
+        ];
+        row.extend(questions.iter().map(|q| answer_text(a.answers.get(q))));
+        out.write_record(&row)?;
+    }
+    out.into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// An instant as the API writes it.
+fn instant(t: &crate::http::timestamp::Timestamp) -> String {
+    t.0.format(crate::http::timestamp::FORMAT).to_string()
+}

@@ -383,3 +383,28 @@ pub async fn cancel_call(
     )
     .await
 }
+
+/// Erases the applicants' personal data of a call that takes no more
+/// applications (closed, finalised or cancelled); its counts stay. Admins and
+/// the project's coordinators.
+#[utoipa::path(
+    tag = "recruitment",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The call's id"),
+        crate::http::conditional::IfMatch,
+    ),
+    responses(
+        (status = 200, description = "The call, anonymised", body = Call, headers(("ETag" = String))),
+        (status = 409, response = responses::Conflict),
+    )
+)]
+#[post("/calls/{id}/anonymize")]
+pub async fn anonymize_call(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: PathId,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    change(&state, caller, id, if_match, store::anonymize).await
+}

@@ -19,8 +19,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::close_call)
         .service(handlers::finalize_call)
         .service(handlers::cancel_call)
+        .service(handlers::anonymize_call)
         .service(applications::apply)
         .service(applications::list_applications)
+        .service(applications::export_applications)
         .service(applications::get_application)
         .service(applications::get_my_application)
         .service(applications::withdraw_my_application);

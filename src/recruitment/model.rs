@@ -37,6 +37,7 @@ pub struct CallRow {
     pub questions: String,
     pub consents: String,
     pub cancel_reason: Option<String>,
+    pub anonymized_at: Option<NaiveDateTime>,
     pub last_seq: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -131,7 +132,7 @@ pub struct CallCategory {
     "questions": [{"code": "motivation", "label": "Dlaczego?", "kind": "text", "required": true,
         "choices": null, "max_length": 1000}],
     "consents": [{"code": "personal_data", "text": "Wyrażam zgodę…", "required": true}],
-    "allowed_transitions": ["close", "cancel"], "cancel_reason": null,
+    "allowed_transitions": ["close", "cancel"], "cancel_reason": null, "anonymized_at": null,
     "created_at": "2026-11-26T10:00:00.000000Z", "updated_at": "2026-11-26T10:00:00.000000Z", "version": 2
 }))]
 pub struct Call {
@@ -162,6 +163,8 @@ pub struct Call {
     pub allowed_transitions: Vec<CallTransition>,
     #[schema(max_length = 2000)]
     pub cancel_reason: Option<String>,
+    /// When the applicants' personal data were erased (the counts stay).
+    pub anonymized_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
@@ -205,6 +208,7 @@ impl Call {
             opens_at: r.opens_at.into(),
             closes_at: r.closes_at.into(),
             cancel_reason: r.cancel_reason,
+            anonymized_at: r.anonymized_at.map(Into::into),
             created_at: r.created_at.into(),
             updated_at: r.updated_at.into(),
             version: r.version,

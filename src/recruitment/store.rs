@@ -512,3 +512,67 @@ fn fill_places(
     }
     Ok(())
 }
+
+/// Erases the personal data of every application of `current` (a call that
+/// takes no more applications: closed, finalised or cancelled; 409 otherwise,
+/// and once done): names, emails, phones, organisations' names, positions,
+/// units and answers go; categories, statuses, the order of arrival, consents'
+/// times and so every count stay. The management tokens stop working.
+pub fn anonymize(
+    conn: &mut DbConn,
+    caller: &Caller,
+    current: CallRow,
+) -> Result<CallRow, ApiError> {
+    let now = now();
+    let status = current.status_at(now)?;
+    if !matches!(
+        status,
+        CallStatus::Closed | CallStatus::Finalized | CallStatus::Cancelled
+    ) {
+        return Err(ApiError::invalid_transition(
+            status.as_str(),
+            Vec::new(),
+            format!("A call is anonymised once it takes no applications; this one is {status}."),
+        ));
+    }
+    if current.anonymized_at.is_some() {
+        return Err(ApiError::new(
+            ProblemCode::Conflict,
+            "The call's applications are anonymised already.",
+        ));
+    }
+    let ids: Vec<(String, i64)> = ap::table
+        .filter(ap::call_id.eq(current.id()))
+        .select((ap::id, ap::version))
+        .load(conn)?;
+    for (id, version) in &ids {
+        diesel::update(ap::table.find(id))
+            .set((
+                ap::name.eq("—"),
+                ap::email.eq(""),
+                ap::email_key.eq(id),
+                ap::phone.eq(None::<String>),
+                ap::organization_id.eq(None::<String>),
+                ap::organization_name.eq(None::<String>),
+                ap::position.eq(None::<String>),
+                ap::territorial_unit_code.eq(None::<String>),
+                ap::answers.eq("{}"),
+                ap::token_hash.eq(crate::auth::secrets::hash(&crate::auth::secrets::generate(
+                    "gone_",
+                ))),
+                ap::updated_at.eq(now),
+                ap::version.eq(version + 1),
+            ))
+            .execute(conn)?;
+    }
+    diesel::update(cl::table.find(current.id()))
+        .set((
+            cl::anonymized_at.eq(now),
+            cl::updated_at.eq(now),
+            cl::version.eq(current.version + 1),
+        ))
+        .execute(conn)?;
+    let change = Change::new("call", current.id(), "anonymize").value("applications", ids.len());
+    audit::record(conn, caller, change)?;
+    record::find(conn, current.id())
+}

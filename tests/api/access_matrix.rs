@@ -232,6 +232,8 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("close_call", PROJECT_MANAGERS),
         ("finalize_call", PROJECT_MANAGERS),
         ("cancel_call", PROJECT_MANAGERS),
+        ("anonymize_call", PROJECT_MANAGERS),
+        ("export_applications", PROJECT_MANAGERS),
         ("apply", PUBLIC),
         ("list_applications", PROJECT_MANAGERS),
         ("get_application", PROJECT_MANAGERS),

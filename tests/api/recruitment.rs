@@ -494,3 +494,93 @@ async fn applicants_personal_data_stay_out_of_the_change_log() {
     assert!(!text.contains("secret.person"), "{text}");
     assert!(!text.contains("Împreună"), "{text}");
 }
+
+#[actix_web::test]
+async fn exports_keep_diacritics_and_anonymising_keeps_the_counts() {
+    let app = TestApp::new().await;
+    let (call, coordinator) = open_call(&app, "R-EXPORT", 1).await;
+    let mut body = applicant("zofia@example.org");
+    body["name"] = json!("Zofia Żółkiewska-Ștefănescu");
+    body["answers"] = json!({"motivation": "Chcę, bo tak", "plane": "3"});
+    let res = apply(&app, &call, body).await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let (_, waiting) = applied(&app, &call, "ion@example.org").await;
+
+    let res = app
+        .get_as(
+            &coordinator,
+            &format!("/api/v1/calls/{call}/applications/export?format=csv"),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.header("content-type"), Some("text/csv; charset=utf-8"));
+    let csv = res.text();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("id,category,status,waitlist_position,name,email"),
+        "{header}"
+    );
+    assert!(
+        header.ends_with("answer:motivation,answer:plane,answer:first_time"),
+        "{header}"
+    );
+    let first = lines.next().unwrap();
+    assert!(first.contains("Zofia Żółkiewska-Ștefănescu"), "{first}");
+    assert!(first.contains("\"Chcę, bo tak\",3,"), "{first}");
+    assert!(lines.next().unwrap().contains(",waitlisted,1,"));
+    let json = app
+        .get_as(
+            &coordinator,
+            &format!("/api/v1/calls/{call}/applications/export"),
+        )
+        .await
+        .json();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[1]["waitlist_position"], 1);
+
+    // Anonymising waits until the call takes no applications.
+    let uri = format!("/api/v1/calls/{call}/anonymize");
+    app.post_json_as(&coordinator, &uri, json!({}))
+        .await
+        .assert_problem(409, "invalid_transition");
+    let res = app
+        .post_json_as(
+            &coordinator,
+            &format!("/api/v1/calls/{call}/close"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app.post_json_as(&coordinator, &uri, json!({})).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let anonymised = res.json();
+    assert!(anonymised["anonymized_at"].is_string());
+    assert_eq!(anonymised["categories"][0]["accepted"], 1);
+    assert_eq!(anonymised["categories"][0]["waitlisted"], 1);
+    let export = app
+        .get_as(
+            &coordinator,
+            &format!("/api/v1/calls/{call}/applications/export?format=csv"),
+        )
+        .await
+        .text();
+    assert!(
+        !export.contains("Zofia") && !export.contains("@example.org"),
+        "{export}"
+    );
+    assert!(
+        export.contains(",accepted,") && export.contains(",waitlisted,1,"),
+        "{export}"
+    );
+    app.send(
+        TestRequest::get()
+            .uri("/api/v1/my-application")
+            .insert_header(("Application-Token", waiting.as_str())),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.post_json_as(&coordinator, &uri, json!({}))
+        .await
+        .assert_problem(409, "conflict");
+}

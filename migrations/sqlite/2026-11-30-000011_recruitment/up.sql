@@ -18,6 +18,7 @@ CREATE TABLE calls (
     questions       TEXT NOT NULL,
     consents        TEXT NOT NULL,
     cancel_reason   TEXT,
+    anonymized_at   TIMESTAMP,
     last_seq        BIGINT NOT NULL DEFAULT 0,
     created_at      TIMESTAMP NOT NULL,
     updated_at      TIMESTAMP NOT NULL,

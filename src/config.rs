@@ -43,6 +43,9 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     /// `COOPERA_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
+    /// `COOPERA_PUBLIC_RATE_LIMIT`: public writes (applications, withdrawals)
+    /// one client address may make a minute (default 30; 0: no limit).
+    pub public_rate_limit: u32,
 }
 
 /// Cross-origin policy.
@@ -137,7 +140,11 @@ impl Config {
             message,
         })?;
 
+        let public_rate_limit =
+            parse_number(&get, "COOPERA_PUBLIC_RATE_LIMIT", 30, 0, 1_000_000)? as u32;
+
         Ok(Self {
+            public_rate_limit,
             trusted_proxies,
             jwt_secret,
             access_token_ttl,

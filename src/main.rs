@@ -266,6 +266,7 @@ fn serve(config: Config) -> Result<(), String> {
         body_limit: config.body_limit,
         cors: config.cors.clone(),
         trusted_proxies: config.trusted_proxies.clone(),
+        public_rate_limit: config.public_rate_limit,
         callers: std::sync::Arc::new(coopera::auth::current::Callers::new(config.access_recheck)),
     };
     let listen = config.listen;

@@ -13,6 +13,9 @@ pub struct AppState {
     pub cors: CorsOrigins,
     /// Whose `X-Forwarded-For` names the client (see [`crate::http::client_addr`]).
     pub trusted_proxies: TrustedProxies,
+    /// Public writes a client address may make a minute; 0 is no limit (see
+    /// [`crate::http::rate_limit`]).
+    pub public_rate_limit: u32,
     /// Callers confirmed against the database lately (see [`crate::auth::current`]).
     pub callers: std::sync::Arc<crate::auth::current::Callers>,
 }

@@ -401,3 +401,11 @@ diesel::table! {
 
 diesel::joinable!(applications -> calls (call_id));
 diesel::allow_tables_to_appear_in_same_query!(calls, applications);
+
+diesel::table! {
+    rate_limits (limit_key) {
+        limit_key -> Text,
+        window_start -> Timestamp,
+        hits -> BigInt,
+    }
+}

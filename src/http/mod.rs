@@ -7,6 +7,7 @@ pub mod conditional;
 pub mod extract;
 pub mod ids;
 pub mod pagination;
+pub mod rate_limit;
 pub mod request_id;
 pub mod security_headers;
 pub mod timestamp;

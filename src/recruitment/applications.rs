@@ -66,6 +66,21 @@ impl FromRequest for ApplicationToken {
     }
 }
 
+/// 429 once the client's address has made more public requests this minute
+/// than `COOPERA_PUBLIC_RATE_LIMIT` allows.
+async fn limited(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
+    let limit = state.public_rate_limit;
+    if limit == 0 {
+        return Ok(());
+    }
+    let client = crate::http::client_addr::client_bucket(req, &state.trusted_proxies);
+    let key = format!("public:{client}");
+    state
+        .db
+        .run(move |conn| crate::http::rate_limit::hit(conn, &key, limit))
+        .await
+}
+
 /// The application's tag: its version, and its waitlist position, which
 /// changes without one.
 fn application_tag(row: &ApplicationRow, position: Option<i64>) -> EntityTag {
@@ -97,6 +112,7 @@ fn shown(conn: &mut DbConn, row: ApplicationRow) -> Result<(EntityTag, Applicati
         (status = 201, description = "The application and its management token", body = ApplicationReceipt,
             headers(("Location" = String), ("ETag" = String))),
         (status = 409, response = responses::Conflict),
+        (status = 429, response = responses::TooManyRequests),
     )
 )]
 #[post("/calls/{id}/applications")]
@@ -104,8 +120,10 @@ pub async fn apply(
     state: web::Data<AppState>,
     caller: Caller,
     id: PathId,
+    req: HttpRequest,
     body: ApiJson<Apply>,
 ) -> Result<HttpResponse, ApiError> {
+    limited(&state, &req).await?;
     let id = id.into_inner();
     let form = body.into_inner();
     let (tag, receipt) = state
@@ -140,6 +158,7 @@ pub async fn apply(
         (status = 304, response = responses::NotModified),
         (status = 401, response = responses::Unauthorized),
         (status = 404, response = responses::NotFound),
+        (status = 429, response = responses::TooManyRequests),
     )
 )]
 #[get("/my-application")]
@@ -148,6 +167,7 @@ pub async fn get_my_application(
     token: ApplicationToken,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    limited(&state, &req).await?;
     let (tag, application) = state
         .db
         .run(move |conn| {
@@ -169,6 +189,7 @@ pub async fn get_my_application(
         (status = 401, response = responses::Unauthorized),
         (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
+        (status = 429, response = responses::TooManyRequests),
     )
 )]
 #[post("/my-application/withdraw")]
@@ -176,7 +197,9 @@ pub async fn withdraw_my_application(
     state: web::Data<AppState>,
     caller: Caller,
     token: ApplicationToken,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    limited(&state, &req).await?;
     let (tag, application) = state
         .db
         .write(move |conn| {

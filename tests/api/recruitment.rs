@@ -584,3 +584,30 @@ async fn exports_keep_diacritics_and_anonymising_keeps_the_counts() {
         .await
         .assert_problem(409, "conflict");
 }
+
+#[actix_web::test]
+async fn the_public_writes_are_rate_limited_per_address() {
+    let app = TestApp::builder().public_rate_limit(2).build().await;
+    let (call, _) = open_call(&app, "R-LIMIT", 5).await;
+    let (_, token) = applied(&app, &call, "one@example.org").await;
+    // A refused application counts too.
+    apply(
+        &app,
+        &call,
+        json!({"category": "nope", "name": "X", "email": "x@example.org"}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    let res = apply(&app, &call, applicant("three@example.org")).await;
+    res.assert_problem(429, "rate_limited");
+    let wait: u64 = res.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    withdraw(&app, &token)
+        .await
+        .assert_problem(429, "rate_limited");
+    // Nothing was stored by the refused requests.
+    assert_eq!(
+        app.get(&format!("/api/v1/calls/{call}")).await.json()["categories"][0]["accepted"],
+        1
+    );
+}

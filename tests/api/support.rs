@@ -123,6 +123,7 @@ pub struct Builder {
     database_down: bool,
     trusted_proxies: coopera::http::client_addr::TrustedProxies,
     access_recheck: Duration,
+    public_rate_limit: u32,
 }
 
 impl TestApp {
@@ -135,6 +136,7 @@ impl TestApp {
             // Every request is confirmed against the database, so a test sees
             // a revocation at once.
             access_recheck: Duration::ZERO,
+            public_rate_limit: 0,
         }
     }
 
@@ -253,6 +255,12 @@ impl Builder {
         self
     }
 
+    /// Public writes a client may make a minute (`COOPERA_PUBLIC_RATE_LIMIT`).
+    pub fn public_rate_limit(mut self, limit: u32) -> Self {
+        self.public_rate_limit = limit;
+        self
+    }
+
     /// The service with a database that cannot be reached.
     pub fn database_down(mut self) -> Self {
         self.database_down = true;
@@ -285,6 +293,7 @@ impl Builder {
                 body_limit: self.body_limit,
                 cors: self.cors,
                 trusted_proxies: self.trusted_proxies,
+                public_rate_limit: self.public_rate_limit,
                 callers: std::sync::Arc::new(coopera::auth::current::Callers::new(
                     self.access_recheck,
                 )),

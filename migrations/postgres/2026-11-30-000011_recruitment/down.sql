@@ -1,2 +1,3 @@
+DROP TABLE rate_limits;
 DROP TABLE applications;
 DROP TABLE calls;

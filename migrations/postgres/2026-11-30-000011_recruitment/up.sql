@@ -57,3 +57,12 @@ CREATE TABLE applications (
 CREATE UNIQUE INDEX applications_token_idx ON applications (token_hash);
 CREATE INDEX applications_call_idx ON applications (call_id, id);
 CREATE INDEX applications_queue_idx ON applications (call_id, category, status, seq);
+
+-- Counts of the public writes per client address and minute (applying,
+-- withdrawing), shared by every instance.
+CREATE TABLE rate_limits (
+    limit_key     TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    window_start  TIMESTAMP NOT NULL,
+    hits          BIGINT NOT NULL
+);
+CREATE INDEX rate_limits_window_idx ON rate_limits (window_start);

@@ -306,6 +306,7 @@ diesel::table! {
         kind -> Text,
         manual_value -> Nullable<Double>,
         activity_type -> Nullable<Text>,
+        category -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,

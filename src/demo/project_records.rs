@@ -170,6 +170,7 @@ fn seed_indicators(conn: &mut DbConn, caller: &Caller, project: &str) -> Result<
             target,
             kind,
             activity_type,
+            category: None,
             value,
         };
         crate::indicators::store::insert(conn, caller, project, form)?;

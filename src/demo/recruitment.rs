@@ -1,6 +1,7 @@
 //! Seed 003's recruitment: the model project's call for 80 NGO representatives
 //! and 20 local-government officials of Zgorzelec county, open now, with its
 //! NGO places full and four people waiting, and 12 of the 20 JST places taken.
+//! Two result indicators count the accepted participants by category.
 //! Created once, with the call (found by its title); its dates are set around
 //! the day the demo data is loaded, so that the call takes applications.
 
@@ -12,6 +13,8 @@ use crate::db::DbConn;
 use crate::db::record;
 use crate::db::schema::calls as cl;
 use crate::error::ApiError;
+use crate::indicators::model::CreateIndicator;
+use crate::indicators::rules::IndicatorKind;
 use crate::organizations::model::OrganizationKind;
 use crate::recruitment::model::{Apply, CallRow, CreateCall};
 use crate::recruitment::rules::{
@@ -72,6 +75,22 @@ pub(super) fn seed(conn: &mut DbConn, caller: &Caller, project: &str) -> Result<
             applicant(n, kind, category),
             crate::db::now(),
         )?;
+        created += 1;
+    }
+    for (name, target, category) in [
+        ("Przedstawiciele NGO przyjęci na szkolenia", 80.0, "ngo"),
+        ("Przedstawiciele JST przyjęci na szkolenia", 20.0, "jst"),
+    ] {
+        let form = CreateIndicator {
+            name: name.to_owned(),
+            unit: "osoby".to_owned(),
+            target,
+            kind: IndicatorKind::AcceptedParticipants,
+            activity_type: None,
+            category: Some(category.to_owned()),
+            value: None,
+        };
+        crate::indicators::store::insert(conn, caller, project, form)?;
         created += 1;
     }
     Ok(created)

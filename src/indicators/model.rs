@@ -28,6 +28,7 @@ pub struct IndicatorRow {
     pub kind: String,
     pub manual_value: Option<f64>,
     pub activity_type: Option<String>,
+    pub category: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
@@ -58,6 +59,9 @@ pub struct Indicator {
     pub kind: IndicatorKind,
     /// For the activity kinds: only activities of this type count.
     pub activity_type: Option<ActivityType>,
+    /// For `accepted_participants`: only applicants of this category count.
+    #[schema(max_length = 50)]
+    pub category: Option<String>,
     /// The entered value of a `manual` indicator.
     #[schema(minimum = 0, maximum = 1000000000000_f64)]
     pub value: Option<f64>,
@@ -99,6 +103,21 @@ fn achieved(conn: &mut DbConn, r: &IndicatorRow) -> Result<Option<f64>, ApiError
             let n: i64 = of_project().count().get_result(conn)?;
             Some(n as f64)
         }
+        IndicatorKind::AcceptedParticipants => {
+            use crate::db::schema::{applications as ap, calls as cl};
+            let calls = cl::table
+                .filter(cl::project_id.eq(r.project_id.clone()))
+                .select(cl::id);
+            let mut q = ap::table
+                .filter(ap::call_id.eq_any(calls))
+                .filter(ap::status.eq("accepted"))
+                .into_boxed();
+            if let Some(c) = &r.category {
+                q = q.filter(ap::category.eq(c.clone()));
+            }
+            let n: i64 = q.count().get_result(conn)?;
+            Some(n as f64)
+        }
         IndicatorKind::ActivityAttendance => {
             let total: Option<i64> = of_project()
                 .select(diesel::dsl::sum(act::attendance))
@@ -120,6 +139,7 @@ pub fn show(conn: &mut DbConn, r: IndicatorRow) -> Result<Indicator, ApiError> {
             .as_deref()
             .map(ActivityType::stored)
             .transpose()?,
+        category: r.category,
         id: r.id,
         project_id: r.project_id,
         name: r.name,
@@ -157,6 +177,12 @@ pub struct CreateIndicator {
     pub kind: IndicatorKind,
     /// For the activity kinds: count only activities of this type.
     pub activity_type: Option<ActivityType>,
+    /// For `accepted_participants`: count only applicants of this category
+    /// (a category code of the project's calls, such as `ngo`).
+    #[serde(default)]
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
+    pub category: Option<String>,
     /// For a `manual` indicator: the value achieved so far.
     #[validate(range(min = 0.0, max = 1e12))]
     #[schema(minimum = 0, maximum = 1000000000000_f64)]
@@ -193,6 +219,14 @@ pub struct UpdateIndicator {
     )]
     #[schema(value_type = Option<ActivityType>)]
     pub activity_type: Option<Option<ActivityType>>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(min = 1, max = 50))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 50)]
+    pub category: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "double_option",

@@ -3,9 +3,9 @@
 //!
 //! Each computed kind names the data it counts. Modules add theirs by adding a
 //! variant here, its parameter column(s) in a migration, and an arm in
-//! `model::achieved`: recruitment will add `accepted_participants` (of a call,
-//! by category, e.g. `ngo`), training `completed_training` (participants of a
-//! group who completed it).
+//! `model::achieved`, as recruitment added `accepted_participants` (by
+//! `category`, e.g. `ngo`); training will add `completed_training`
+//! (participants of a group who completed it).
 
 use utoipa::ToSchema;
 
@@ -23,6 +23,9 @@ crate::string_enum! {
         ActivityCount = "activity_count",
         /// The total attendance of the project's activities (of `activity_type`, if set).
         ActivityAttendance = "activity_attendance",
+        /// The accepted applicants of the project's recruitment calls (of
+        /// `category`, if set).
+        AcceptedParticipants = "accepted_participants",
     }
 }
 
@@ -39,6 +42,7 @@ pub fn unfit_parameters(
     kind: IndicatorKind,
     value: Option<f64>,
     activity_type: Option<ActivityType>,
+    category: Option<&str>,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if kind != IndicatorKind::Manual && value.is_some() {
@@ -53,6 +57,13 @@ pub fn unfit_parameters(
             "activity_type",
             "not_applicable",
             format!("a `{kind}` indicator counts no activities"),
+        ));
+    }
+    if kind != IndicatorKind::AcceptedParticipants && category.is_some() {
+        errors.push(FieldError::new(
+            "category",
+            "not_applicable",
+            format!("a `{kind}` indicator counts no applicants"),
         ));
     }
     errors
@@ -88,16 +99,21 @@ mod tests {
             errors.into_iter().map(|e| (e.field, e.code)).collect()
         };
         let workshops = Some(ActivityType::Workshop);
-        assert!(unfit_parameters(Manual, Some(3.0), None).is_empty());
-        assert!(unfit_parameters(ActivityCount, None, workshops).is_empty());
-        assert!(unfit_parameters(ActivityAttendance, None, None).is_empty());
+        assert!(unfit_parameters(Manual, Some(3.0), None, None).is_empty());
+        assert!(unfit_parameters(ActivityCount, None, workshops, None).is_empty());
+        assert!(unfit_parameters(ActivityAttendance, None, None, None).is_empty());
+        assert!(unfit_parameters(AcceptedParticipants, None, None, Some("ngo")).is_empty());
         assert_eq!(
-            codes(unfit_parameters(Manual, None, workshops)),
+            codes(unfit_parameters(ActivityCount, None, None, Some("ngo"))),
+            [("category".into(), "not_applicable".into())]
+        );
+        assert_eq!(
+            codes(unfit_parameters(Manual, None, workshops, None)),
             [("activity_type".into(), "not_applicable".into())]
         );
-        let both = unfit_parameters(ActivityCount, Some(1.0), workshops);
+        let both = unfit_parameters(ActivityCount, Some(1.0), workshops, None);
         assert_eq!(codes(both), [("value".into(), "computed".into())]);
-        let err = &unfit_parameters(ActivityAttendance, Some(1.0), None)[0];
+        let err = &unfit_parameters(ActivityAttendance, Some(1.0), None, None)[0];
         assert_eq!(
             err.message,
             "a `activity_attendance` indicator is computed; it takes no value"

@@ -22,7 +22,12 @@ pub fn insert(
     project_id: &str,
     mut form: CreateIndicator,
 ) -> Result<IndicatorRow, ApiError> {
-    guard(unfit_parameters(form.kind, form.value, form.activity_type))?;
+    guard(unfit_parameters(
+        form.kind,
+        form.value,
+        form.activity_type,
+        form.category.as_deref(),
+    ))?;
     form.name = form.name.trim().to_owned();
     form.unit = form.unit.trim().to_owned();
     let id = new_id();
@@ -37,6 +42,7 @@ pub fn insert(
             ri::kind.eq(form.kind.as_str()),
             ri::manual_value.eq(form.value),
             ri::activity_type.eq(form.activity_type.map(ActivityType::as_str)),
+            ri::category.eq(&form.category),
             ri::created_at.eq(now),
             ri::updated_at.eq(now),
             ri::version.eq(1),
@@ -62,6 +68,7 @@ pub fn update(
         kind,
         changes.value.flatten(),
         changes.activity_type.flatten(),
+        changes.category.clone().flatten().as_deref(),
     ))?;
     for text in [&mut changes.name, &mut changes.unit].into_iter().flatten() {
         *text = text.trim().to_owned();
@@ -70,6 +77,10 @@ pub fn update(
         Some(t) => t.map(|t| t.as_str().to_owned()),
         None => current.activity_type,
     };
+    let category = match &changes.category {
+        Some(c) => c.clone(),
+        None => current.category,
+    };
     diesel::update(ri::table.find(&current.id))
         .set((
             ri::name.eq(changes.name.as_ref().unwrap_or(&current.name)),
@@ -77,6 +88,7 @@ pub fn update(
             ri::target.eq(changes.target.unwrap_or(current.target)),
             ri::manual_value.eq(changes.value.unwrap_or(current.manual_value)),
             ri::activity_type.eq(&activity_type),
+            ri::category.eq(&category),
             ri::updated_at.eq(now()),
             ri::version.eq(current.version + 1),
         ))

@@ -325,12 +325,26 @@ crate::string_enum! {
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `json` if not given.
+    #[param(inline)]
     pub format: Option<ExportFormat>,
 }
 
+/// Every application of a call, in order of arrival.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ApplicationExport {
+    #[schema(max_items = 1000000)]
+    pub items: Vec<Application>,
+}
+
+/// A CSV document (UTF-8, a header line, one line per application).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, max_length = 1073741824)]
+#[allow(dead_code)]
+pub struct CsvDocument(String);
+
 /// Every application of the call with the applicant's data, in order of
 /// arrival, as CSV (UTF-8; one column per question, multiple choices joined
-/// by `; `) or as a JSON array. Admins and the project's coordinators.
+/// by `; `) or as JSON (`items`). Admins and the project's coordinators.
 #[utoipa::path(
     tag = "recruitment",
     security(("bearer" = []), ("oauth2" = [])),
@@ -340,8 +354,8 @@ pub struct ExportParams {
     ),
     responses(
         (status = 200, description = "The applications", content(
-            (Vec<Application> = "application/json"),
-            (String = "text/csv"),
+            (ApplicationExport = "application/json"),
+            (CsvDocument = "text/csv"),
         )),
     )
 )]
@@ -370,7 +384,9 @@ pub async fn export_applications(
         .await?;
     let applications = with_positions(rows)?;
     match format {
-        ExportFormat::Json => Ok(HttpResponse::Ok().json(applications)),
+        ExportFormat::Json => Ok(HttpResponse::Ok().json(ApplicationExport {
+            items: applications,
+        })),
         ExportFormat::Csv => {
             let questions: Vec<String> =
                 call.question_list()?.into_iter().map(|q| q.code).collect();

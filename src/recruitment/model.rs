@@ -106,8 +106,16 @@ pub struct Tally {
 /// A category with its places.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CallCategory {
-    #[serde(flatten)]
-    pub category: Category,
+    #[schema(pattern = "^[a-z0-9_]{1,50}$", max_length = 50)]
+    pub code: String,
+    #[schema(max_length = 200)]
+    pub name: String,
+    #[schema(minimum = 0, maximum = 100000)]
+    pub quota: i32,
+    /// Only applicants whose organisation is of one of these kinds; `null`
+    /// for any.
+    #[schema(max_items = 6)]
+    pub organization_kinds: Option<Vec<OrganizationKind>>,
     /// Applicants accepted.
     #[schema(minimum = 0, maximum = 100000)]
     pub accepted: i64,
@@ -188,7 +196,10 @@ impl Call {
                     accepted: t.accepted,
                     remaining: (i64::from(c.quota) - t.accepted).max(0),
                     waitlisted: t.waitlisted,
-                    category: c,
+                    code: c.code,
+                    name: c.name,
+                    quota: c.quota,
+                    organization_kinds: c.organization_kinds,
                 }
             })
             .collect();

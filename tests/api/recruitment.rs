@@ -536,8 +536,8 @@ async fn exports_keep_diacritics_and_anonymising_keeps_the_counts() {
         )
         .await
         .json();
-    assert_eq!(json.as_array().unwrap().len(), 2);
-    assert_eq!(json[1]["waitlist_position"], 1);
+    assert_eq!(json["items"].as_array().unwrap().len(), 2);
+    assert_eq!(json["items"][1]["waitlist_position"], 1);
 
     // Anonymising waits until the call takes no applications.
     let uri = format!("/api/v1/calls/{call}/anonymize");
@@ -610,4 +610,67 @@ async fn the_public_writes_are_rate_limited_per_address() {
         app.get(&format!("/api/v1/calls/{call}")).await.json()["categories"][0]["accepted"],
         1
     );
+}
+
+#[actix_web::test]
+async fn the_project_report_counts_accepted_participants_by_category() {
+    let app = TestApp::new().await;
+    let (call, coordinator) = open_call(&app, "R-REPORT", 2).await;
+    let project = app.get(&format!("/api/v1/calls/{call}")).await.json()["project_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let uri = format!("/api/v1/projects/{project}/indicators");
+    let ngo = app
+        .created(
+            &coordinator,
+            &uri,
+            json!({"name": "NGO", "unit": "people", "target": 2, "kind": "accepted_participants", "category": "ngo"}),
+        )
+        .await;
+    app.created(
+        &coordinator,
+        &uri,
+        json!({"name": "All", "unit": "people", "target": 4, "kind": "accepted_participants"}),
+    )
+    .await;
+    let res = app
+        .post_json_as(
+            &coordinator,
+            &uri,
+            json!({"name": "X", "unit": "x", "target": 1, "kind": "activity_count", "category": "ngo"}),
+        )
+        .await;
+    assert_eq!(
+        res.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "category"
+    );
+    for n in 0..3 {
+        applied(&app, &call, &format!("r{n}@example.org")).await;
+    }
+    let mut jst = applicant("jst@example.org");
+    jst["category"] = json!("jst");
+    jst["organization_kind"] = json!("local_government");
+    assert_eq!(apply(&app, &call, jst).await.status, 201);
+    let report = app
+        .get_as(&coordinator, &format!("/api/v1/projects/{project}/report"))
+        .await
+        .json();
+    let achieved: Vec<(String, f64, f64)> = report["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["name"].as_str().unwrap().to_owned(),
+                l["achieved"].as_f64().unwrap(),
+                l["percent"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        achieved,
+        vec![("NGO".into(), 2.0, 100.0), ("All".into(), 3.0, 75.0)]
+    );
+    assert_eq!(ngo["category"], "ngo");
 }

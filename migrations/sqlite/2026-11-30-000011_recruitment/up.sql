@@ -66,3 +66,7 @@ CREATE TABLE rate_limits (
     hits          BIGINT NOT NULL
 );
 CREATE INDEX rate_limits_window_idx ON rate_limits (window_start);
+
+-- The computed result indicator `accepted_participants` counts the accepted
+-- applicants of the project's calls, of one category if `category` is set.
+ALTER TABLE result_indicators ADD COLUMN category TEXT;

@@ -252,6 +252,21 @@ fn seed_demo(config: &Config, allow_existing_accounts: bool) -> Result<(), Strin
     Ok(())
 }
 
+/// Every 30 seconds, lapses the recruitment offers past their time and passes
+/// their places on (each instance sweeps; the call's lock makes each lapse
+/// happen once).
+async fn sweep_offers(db: coopera::db::Db) {
+    let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(30));
+    loop {
+        every.tick().await;
+        match db.run(coopera::recruitment::store::sweep_offers).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(lapsed = n, "recruitment offers lapsed"),
+            Err(e) => tracing::warn!(error = %e, "sweeping recruitment offers failed"),
+        }
+    }
+}
+
 fn serve(config: Config) -> Result<(), String> {
     let db = migrate(&config)?;
     let secret = coopera::auth::jwt::load_secret(config.jwt_secret.as_deref(), &config.data_dir())?;
@@ -270,7 +285,9 @@ fn serve(config: Config) -> Result<(), String> {
         callers: std::sync::Arc::new(coopera::auth::current::Callers::new(config.access_recheck)),
     };
     let listen = config.listen;
+    let sweeper_db = state.db.clone();
     actix_web::rt::System::new().block_on(async move {
+        actix_web::rt::spawn(sweep_offers(sweeper_db));
         let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
             .bind(listen)
             .map_err(|e| format!("cannot listen on {listen} (COOPERA_LISTEN): {e}"))?;

@@ -113,6 +113,7 @@ fn form(project: &str) -> CreateCall {
         opens_at: today - Duration::days(7),
         closes_at: today + Duration::days(60),
         selection_mode: SelectionMode::FirstCome,
+        offer_hours: Some(72),
         categories: vec![
             category(
                 "ngo",

@@ -211,6 +211,49 @@ pub async fn withdraw_my_application(
     Ok(saved(tag, &application))
 }
 
+/// Confirms a place offered to the applicant (`offered` → `accepted`), with
+/// the management token, before `offer_expires_at`; after it the offer has
+/// lapsed and the place gone to the next in line (409).
+#[utoipa::path(
+    tag = "recruitment",
+    params(ApplicationToken),
+    responses(
+        (status = 200, description = "The accepted application", body = Application, headers(("ETag" = String))),
+        (status = 401, response = responses::Unauthorized),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 429, response = responses::TooManyRequests),
+    )
+)]
+#[post("/my-application/confirm")]
+pub async fn confirm_my_application(
+    state: web::Data<AppState>,
+    caller: Caller,
+    token: ApplicationToken,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    limited(&state, &req).await?;
+    // An offer past its time lapses for good first (its place moving on),
+    // rather than with the refused confirmation's rollback.
+    let (presented, sweeper) = (token.application_token.clone(), caller.clone());
+    state
+        .db
+        .write(move |conn| {
+            let found = store::by_token(conn, &presented)?;
+            store::expire_offers(conn, &sweeper, &found.call_id)
+        })
+        .await?;
+    let (tag, application) = state
+        .db
+        .write(move |conn| {
+            let found = store::by_token(conn, &token.application_token)?;
+            let row = store::confirm(conn, &caller, &found.call_id, &found.id)?;
+            shown(conn, row)
+        })
+        .await?;
+    Ok(saved(tag, &application))
+}
+
 /// 403 unless the caller manages the call's project; 404 for a draft it may
 /// not see.
 fn may_read(conn: &mut DbConn, caller: &Caller, call_id: &str) -> Result<(), ApiError> {

@@ -25,5 +25,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(applications::export_applications)
         .service(applications::get_application)
         .service(applications::get_my_application)
-        .service(applications::withdraw_my_application);
+        .service(applications::withdraw_my_application)
+        .service(applications::confirm_my_application);
 }

@@ -32,6 +32,7 @@ pub struct CallRow {
     pub closes_at: NaiveDateTime,
     pub status: String,
     pub selection_mode: String,
+    pub offer_hours: Option<i32>,
     pub categories: String,
     pub eligibility: String,
     pub questions: String,
@@ -100,6 +101,7 @@ impl CallRow {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tally {
     pub accepted: i64,
+    pub offered: i64,
     pub waitlisted: i64,
 }
 
@@ -119,7 +121,10 @@ pub struct CallCategory {
     /// Applicants accepted.
     #[schema(minimum = 0, maximum = 100000)]
     pub accepted: i64,
-    /// Places left: the quota less the accepted.
+    /// Freed places offered to the first in line, not yet confirmed.
+    #[schema(minimum = 0, maximum = 100000)]
+    pub offered: i64,
+    /// Places left: the quota less the accepted and the offered.
     #[schema(minimum = 0, maximum = 100000)]
     pub remaining: i64,
     /// Applicants waiting for a place.
@@ -133,9 +138,9 @@ pub struct CallCategory {
     "id": "019a1b2c-0000-7000-8000-000000000060", "project_id": "019a1b2c-0000-7000-8000-000000000003",
     "title": "Nabór uczestników szkoleń", "regulations": "https://example.org/regulamin.pdf",
     "opens_at": "2026-12-01T08:00:00.000000Z", "closes_at": "2026-12-15T16:00:00.000000Z",
-    "status": "open", "accepting_applications": true, "selection_mode": "first_come",
+    "status": "open", "accepting_applications": true, "selection_mode": "first_come", "offer_hours": 48,
     "categories": [{"code": "ngo", "name": "Przedstawiciele NGO", "quota": 80,
-        "organization_kinds": ["ngo"], "accepted": 12, "remaining": 68, "waitlisted": 0}],
+        "organization_kinds": ["ngo"], "accepted": 12, "offered": 0, "remaining": 68, "waitlisted": 0}],
     "eligibility": {"territorial_units": ["2403"], "positions": null},
     "questions": [{"code": "motivation", "label": "Dlaczego?", "kind": "text", "required": true,
         "choices": null, "max_length": 1000}],
@@ -160,6 +165,11 @@ pub struct Call {
     /// Whether an application sent now would be taken.
     pub accepting_applications: bool,
     pub selection_mode: SelectionMode,
+    /// When set, a place freed by a withdrawal is offered to the first in
+    /// line, who has this many hours to confirm it; unconfirmed, it passes to
+    /// the next. When `null`, the first in line is accepted at once.
+    #[schema(minimum = 1, maximum = 720)]
+    pub offer_hours: Option<i32>,
     #[schema(max_items = 20)]
     pub categories: Vec<CallCategory>,
     pub eligibility: Eligibility,
@@ -194,7 +204,8 @@ impl Call {
                 let t = tallies.get(&c.code).copied().unwrap_or_default();
                 CallCategory {
                     accepted: t.accepted,
-                    remaining: (i64::from(c.quota) - t.accepted).max(0),
+                    offered: t.offered,
+                    remaining: (i64::from(c.quota) - t.accepted - t.offered).max(0),
                     waitlisted: t.waitlisted,
                     code: c.code,
                     name: c.name,
@@ -206,6 +217,7 @@ impl Call {
         Ok(Self {
             accepting_applications: r.accepting_at(now)?,
             selection_mode: SelectionMode::stored(&r.selection_mode)?,
+            offer_hours: r.offer_hours,
             eligibility: r.eligibility_rules()?,
             questions: r.question_list()?,
             consents: r.consent_list()?,
@@ -274,6 +286,12 @@ pub struct CreateCall {
     pub closes_at: DateTime<Utc>,
     #[serde(default = "first_come")]
     pub selection_mode: SelectionMode,
+    /// Offer a freed place to the first in line for this many hours instead
+    /// of accepting them at once.
+    #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
+    #[validate(range(min = 1, max = 720))]
+    #[schema(minimum = 1, maximum = 720)]
+    pub offer_hours: Option<i32>,
     #[validate(length(min = 1, max = 20), nested)]
     #[schema(min_items = 1, max_items = 20)]
     pub categories: Vec<Category>,
@@ -320,6 +338,14 @@ pub struct UpdateCall {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime, max_length = 40)]
     pub closes_at: Option<DateTime<Utc>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::http::extract::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(range(min = 1, max = 720))]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 720)]
+    pub offer_hours: Option<Option<i32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(length(min = 1, max = 20), nested)]
     #[schema(min_items = 1, max_items = 20)]
@@ -373,6 +399,7 @@ pub struct ApplicationRow {
     pub reason: Option<String>,
     pub token_hash: String,
     pub decided_at: Option<NaiveDateTime>,
+    pub offer_expires_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
@@ -425,6 +452,9 @@ pub struct Application {
     #[schema(max_length = 2000)]
     pub reason: Option<String>,
     pub decided_at: Option<Timestamp>,
+    /// While `offered`: confirm (`POST /api/v1/my-application/confirm`)
+    /// before this instant, or the place goes to the next in line.
+    pub offer_expires_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
@@ -455,6 +485,7 @@ impl Application {
             territorial_unit_code: r.territorial_unit_code,
             reason: r.reason,
             decided_at: r.decided_at.map(Into::into),
+            offer_expires_at: r.offer_expires_at.map(Into::into),
             created_at: r.created_at.into(),
             updated_at: r.updated_at.into(),
             version: r.version,

@@ -105,9 +105,13 @@ crate::string_enum! {
     pub enum ApplicationStatus {
         Submitted = "submitted",
         Accepted = "accepted",
+        /// A freed place offered to the first in line, until `offer_expires_at`.
+        Offered = "offered",
         Waitlisted = "waitlisted",
         Rejected = "rejected",
         Withdrawn = "withdrawn",
+        /// An offer not confirmed in time; the place went to the next in line.
+        Lapsed = "lapsed",
     }
 }
 
@@ -116,6 +120,8 @@ crate::string_enum! {
     /// What an applicant can do with their application.
     pub enum ApplicationTransition {
         Withdraw = "withdraw",
+        Confirm = "confirm",
+        Lapse = "lapse",
     }
 }
 
@@ -124,20 +130,22 @@ impl StateMachine for ApplicationStatus {
     const RECORD: &'static str = "application";
 
     fn allowed(self) -> &'static [ApplicationTransition] {
+        use ApplicationTransition as T;
         match self {
-            Self::Submitted | Self::Accepted | Self::Waitlisted => {
-                &[ApplicationTransition::Withdraw]
-            }
-            Self::Rejected | Self::Withdrawn => &[],
+            Self::Submitted | Self::Accepted | Self::Waitlisted => &[T::Withdraw],
+            Self::Offered => &[T::Confirm, T::Withdraw],
+            Self::Rejected | Self::Withdrawn | Self::Lapsed => &[],
         }
     }
 
     fn apply(self, t: ApplicationTransition) -> Option<Self> {
+        use ApplicationTransition as T;
         match (self, t) {
-            (
-                Self::Submitted | Self::Accepted | Self::Waitlisted,
-                ApplicationTransition::Withdraw,
-            ) => Some(Self::Withdrawn),
+            (Self::Submitted | Self::Accepted | Self::Waitlisted | Self::Offered, T::Withdraw) => {
+                Some(Self::Withdrawn)
+            }
+            (Self::Offered, T::Confirm) => Some(Self::Accepted),
+            (Self::Offered, T::Lapse) => Some(Self::Lapsed),
             _ => None,
         }
     }
@@ -592,10 +600,17 @@ pub fn check_eligibility(
     }
 }
 
+impl ApplicationStatus {
+    /// Whether the application holds one of its category's places.
+    pub fn holds_a_place(self) -> bool {
+        matches!(self, Self::Accepted | Self::Offered)
+    }
+}
+
 /// The decision on a new application under `first_come`: a place while the
-/// category has one.
-pub fn first_come(accepted: i64, quota: i32) -> ApplicationStatus {
-    if accepted < i64::from(quota) {
+/// category has one (`taken` counts the accepted and the offered).
+pub fn first_come(taken: i64, quota: i32) -> ApplicationStatus {
+    if taken < i64::from(quota) {
         ApplicationStatus::Accepted
     } else {
         ApplicationStatus::Waitlisted
@@ -816,6 +831,19 @@ mod tests {
             got,
             vec!["organization_kind", "territorial_unit_code", "position"]
         );
+    }
+
+    #[test]
+    fn an_offer_is_confirmed_withdrawn_or_lapses_and_only_places_count() {
+        use ApplicationStatus as S;
+        use ApplicationTransition as T;
+        assert_eq!(S::Offered.apply(T::Confirm), Some(S::Accepted));
+        assert_eq!(S::Offered.apply(T::Lapse), Some(S::Lapsed));
+        assert_eq!(S::Waitlisted.apply(T::Confirm), None);
+        assert_eq!(S::Accepted.apply(T::Lapse), None);
+        assert!(S::Lapsed.allowed().is_empty());
+        assert!(S::Offered.holds_a_place() && S::Accepted.holds_a_place());
+        assert!(!S::Waitlisted.holds_a_place() && !S::Lapsed.holds_a_place());
     }
 
     #[test]

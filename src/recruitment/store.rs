@@ -70,6 +70,7 @@ pub fn insert_call(
             cl::closes_at.eq(closes_at),
             cl::status.eq(CallStatus::Draft.as_str()),
             cl::selection_mode.eq(form.selection_mode.as_str()),
+            cl::offer_hours.eq(form.offer_hours),
             cl::categories.eq(to_column(&form.categories)?),
             cl::eligibility.eq(to_column(&form.eligibility)?),
             cl::questions.eq(to_column(&form.questions)?),
@@ -144,6 +145,7 @@ pub fn update_call(
             cl::eligibility.eq(to_column(&eligibility)?),
             cl::questions.eq(to_column(&questions)?),
             cl::consents.eq(to_column(&consents)?),
+            cl::offer_hours.eq(changes.offer_hours.unwrap_or(current.offer_hours)),
             cl::updated_at.eq(now()),
             cl::version.eq(current.version + 1),
         ))
@@ -201,6 +203,7 @@ pub fn tallies(
         .filter(ap::call_id.eq_any(calls))
         .filter(ap::status.eq_any([
             ApplicationStatus::Accepted.as_str(),
+            ApplicationStatus::Offered.as_str(),
             ApplicationStatus::Waitlisted.as_str(),
         ]))
         .group_by((ap::call_id, ap::category, ap::status))
@@ -214,20 +217,24 @@ pub fn tallies(
     let mut by: HashMap<String, BTreeMap<String, Tally>> = HashMap::new();
     for (call, category, status, n) in rows {
         let t = by.entry(call).or_default().entry(category).or_default();
-        if status == ApplicationStatus::Accepted.as_str() {
-            t.accepted = n;
-        } else {
-            t.waitlisted = n;
+        match ApplicationStatus::parse(&status) {
+            Some(ApplicationStatus::Accepted) => t.accepted = n,
+            Some(ApplicationStatus::Offered) => t.offered = n,
+            _ => t.waitlisted = n,
         }
     }
     Ok(by)
 }
 
-fn accepted_in(conn: &mut DbConn, call: &str, category: &str) -> Result<i64, ApiError> {
+/// The places of `category` taken: accepted, or offered and not yet lapsed.
+fn taken_in(conn: &mut DbConn, call: &str, category: &str) -> Result<i64, ApiError> {
     Ok(ap::table
         .filter(ap::call_id.eq(call))
         .filter(ap::category.eq(category))
-        .filter(ap::status.eq(ApplicationStatus::Accepted.as_str()))
+        .filter(ap::status.eq_any([
+            ApplicationStatus::Accepted.as_str(),
+            ApplicationStatus::Offered.as_str(),
+        ]))
         .count()
         .get_result(conn)?)
 }
@@ -247,14 +254,14 @@ pub fn waitlist_position(conn: &mut DbConn, row: &ApplicationRow) -> Result<Opti
     Ok(Some(ahead + 1))
 }
 
-/// Takes the next place in the call's queue: the call's row is locked by the
+/// Takes the next number of the call's queue (every decision takes one, so
+/// the call's tag changes with its places): the call's row is locked by the
 /// caller, so the number is the call's alone.
 fn next_seq(conn: &mut DbConn, call: &CallRow) -> Result<i64, ApiError> {
-    let seq = call.last_seq + 1;
     diesel::update(cl::table.find(call.id()))
-        .set(cl::last_seq.eq(seq))
+        .set(cl::last_seq.eq(cl::last_seq + 1))
         .execute(conn)?;
-    Ok(seq)
+    Ok(cl::table.find(call.id()).select(cl::last_seq).first(conn)?)
 }
 
 /// The territorial unit `code` and every unit it lies within, or 422 naming
@@ -382,10 +389,8 @@ pub fn apply(
             "one application per email per call",
         )]));
     }
-    let status = first_come(
-        accepted_in(conn, call.id(), &category.code)?,
-        category.quota,
-    );
+    lapse_expired(conn, caller, call, now)?;
+    let status = first_come(taken_in(conn, call.id(), &category.code)?, category.quota);
     let seq = next_seq(conn, call)?;
     let token = crate::auth::secrets::generate("app_");
     let given: Vec<GivenConsent> = form
@@ -449,10 +454,11 @@ pub fn withdraw(
     id: &str,
 ) -> Result<ApplicationRow, ApiError> {
     let call: CallRow = record::locked(conn, call_id)?;
+    let now = now();
+    lapse_expired(conn, caller, &call, now)?;
     let current: ApplicationRow = record::locked(conn, id)?;
     let status = ApplicationStatus::stored(&current.status)?;
     let next = next_state(status, ApplicationTransition::Withdraw)?;
-    let now = now();
     diesel::update(ap::table.find(id))
         .set((
             ap::status.eq(next.as_str()),
@@ -466,14 +472,14 @@ pub fn withdraw(
         .value("from", status)
         .value("to", next);
     audit::record(conn, caller, change)?;
-    if status == ApplicationStatus::Accepted && call.stored_status()? != CallStatus::Cancelled {
+    if status.holds_a_place() && call.stored_status()? != CallStatus::Cancelled {
         fill_places(conn, caller, &call, &current.category, now)?;
     }
     record::find(conn, id)
 }
 
-/// Accepts waitlisted applications of `category`, first come first, while the
-/// category has places.
+/// Gives the free places of `category` to its waitlist, first come first:
+/// accepted at once, or, when the call says so, offered for `offer_hours`.
 fn fill_places(
     conn: &mut DbConn,
     caller: &Caller,
@@ -484,7 +490,7 @@ fn fill_places(
     let Ok(quota) = category_of(call, category).map(|c| c.quota) else {
         return Ok(());
     };
-    let free = i64::from(quota) - accepted_in(conn, call.id(), category)?;
+    let free = i64::from(quota) - taken_in(conn, call.id(), category)?;
     if free <= 0 {
         return Ok(());
     }
@@ -496,10 +502,18 @@ fn fill_places(
         .limit(free)
         .select((ap::id, ap::version))
         .load(conn)?;
+    let (to, expires) = match call.offer_hours {
+        Some(h) => (
+            ApplicationStatus::Offered,
+            Some(now + chrono::Duration::hours(i64::from(h))),
+        ),
+        None => (ApplicationStatus::Accepted, None),
+    };
     for (id, version) in next {
         diesel::update(ap::table.find(&id))
             .set((
-                ap::status.eq(ApplicationStatus::Accepted.as_str()),
+                ap::status.eq(to.as_str()),
+                ap::offer_expires_at.eq(expires),
                 ap::decided_at.eq(now),
                 ap::updated_at.eq(now),
                 ap::version.eq(version + 1),
@@ -507,7 +521,11 @@ fn fill_places(
             .execute(conn)?;
         let change = Change::new("application", &id, "promote")
             .value("from", ApplicationStatus::Waitlisted)
-            .value("to", ApplicationStatus::Accepted);
+            .value("to", to)
+            .value(
+                "offer_expires_at",
+                expires.map(crate::http::timestamp::Timestamp::from),
+            );
         audit::record(conn, caller, change)?;
     }
     Ok(())
@@ -575,4 +593,111 @@ pub fn anonymize(
     let change = Change::new("call", current.id(), "anonymize").value("applications", ids.len());
     audit::record(conn, caller, change)?;
     record::find(conn, current.id())
+}
+
+/// Lapses the offers of `call` (locked by the caller) not confirmed by `now`,
+/// and passes each freed place to the next in line. Returns how many lapsed.
+fn lapse_expired(
+    conn: &mut DbConn,
+    caller: &Caller,
+    call: &CallRow,
+    now: NaiveDateTime,
+) -> Result<usize, ApiError> {
+    let expired: Vec<(String, String, i64)> = ap::table
+        .filter(ap::call_id.eq(call.id()))
+        .filter(ap::status.eq(ApplicationStatus::Offered.as_str()))
+        .filter(ap::offer_expires_at.le(now))
+        .order(ap::seq.asc())
+        .select((ap::id, ap::category, ap::version))
+        .load(conn)?;
+    if expired.is_empty() {
+        return Ok(0);
+    }
+    let mut categories = std::collections::BTreeSet::new();
+    for (id, category, version) in &expired {
+        diesel::update(ap::table.find(id))
+            .set((
+                ap::status.eq(ApplicationStatus::Lapsed.as_str()),
+                ap::decided_at.eq(now),
+                ap::updated_at.eq(now),
+                ap::version.eq(version + 1),
+            ))
+            .execute(conn)?;
+        let change = Change::new("application", id, "lapse")
+            .value("from", ApplicationStatus::Offered)
+            .value("to", ApplicationStatus::Lapsed);
+        audit::record(conn, caller, change)?;
+        categories.insert(category.clone());
+    }
+    next_seq(conn, call)?;
+    if call.stored_status()? != CallStatus::Cancelled {
+        for category in categories {
+            fill_places(conn, caller, call, &category, now)?;
+        }
+    }
+    Ok(expired.len())
+}
+
+/// Lapses the expired offers of the call `call_id` (locked here), in the
+/// caller's write transaction; returns how many lapsed.
+pub fn expire_offers(conn: &mut DbConn, caller: &Caller, call_id: &str) -> Result<usize, ApiError> {
+    let call: CallRow = record::locked(conn, call_id)?;
+    lapse_expired(conn, caller, &call, now())
+}
+
+/// The calls with an offer past its time: what the background sweep visits.
+pub fn calls_with_expired_offers(conn: &mut DbConn) -> Result<Vec<String>, ApiError> {
+    Ok(ap::table
+        .filter(ap::status.eq(ApplicationStatus::Offered.as_str()))
+        .filter(ap::offer_expires_at.le(now()))
+        .select(ap::call_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// Confirms the offered place of application `id`: 409 unless it is offered
+/// and its offer has not lapsed (an offer past its time lapses first).
+pub fn confirm(
+    conn: &mut DbConn,
+    caller: &Caller,
+    call_id: &str,
+    id: &str,
+) -> Result<ApplicationRow, ApiError> {
+    let call: CallRow = record::locked(conn, call_id)?;
+    let now = now();
+    lapse_expired(conn, caller, &call, now)?;
+    let current: ApplicationRow = record::locked(conn, id)?;
+    let status = ApplicationStatus::stored(&current.status)?;
+    let next = next_state(status, ApplicationTransition::Confirm)?;
+    diesel::update(ap::table.find(id))
+        .set((
+            ap::status.eq(next.as_str()),
+            ap::offer_expires_at.eq(None::<NaiveDateTime>),
+            ap::decided_at.eq(now),
+            ap::updated_at.eq(now),
+            ap::version.eq(current.version + 1),
+        ))
+        .execute(conn)?;
+    next_seq(conn, &call)?;
+    let change = Change::new("application", id, "confirm")
+        .value("from", status)
+        .value("to", next);
+    audit::record(conn, caller, change)?;
+    record::find(conn, id)
+}
+
+/// Lapses every offer past its time, call by call, each in its own write
+/// transaction (several instances may sweep at once: the call's lock makes
+/// each lapse happen once). Returns how many lapsed.
+pub fn sweep_offers(db_conn: &mut DbConn) -> Result<usize, ApiError> {
+    let caller = Caller {
+        actor: crate::auth::Actor::Anonymous,
+        request_id: None,
+    };
+    let mut lapsed = 0;
+    for call in calls_with_expired_offers(db_conn)? {
+        lapsed +=
+            crate::db::write_transaction(db_conn, |conn| expire_offers(conn, &caller, &call))?;
+    }
+    Ok(lapsed)
 }

@@ -240,6 +240,7 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         // With the application's management token, whoever holds it.
         ("get_my_application", PUBLIC),
         ("withdraw_my_application", PUBLIC),
+        ("confirm_my_application", PUBLIC),
     ])
 }
 

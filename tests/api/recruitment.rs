@@ -674,3 +674,97 @@ async fn the_project_report_counts_accepted_participants_by_category() {
     );
     assert_eq!(ngo["category"], "ngo");
 }
+
+async fn confirm(app: &TestApp, token: &str) -> crate::support::TestResponse {
+    app.send(
+        TestRequest::post()
+            .uri("/api/v1/my-application/confirm")
+            .insert_header(("Application-Token", token)),
+    )
+    .await
+}
+
+/// Moves the offer of the application with `token` past its time.
+async fn expire_offer(app: &TestApp, token: &str) {
+    use coopera::db::schema::applications as ap;
+    use diesel::prelude::*;
+    let hash = coopera::auth::secrets::hash(token);
+    app.db(move |conn| {
+        let past = coopera::db::now() - chrono::Duration::seconds(1);
+        diesel::update(ap::table.filter(ap::token_hash.eq(hash)))
+            .set(ap::offer_expires_at.eq(past))
+            .execute(conn)?;
+        Ok(())
+    })
+    .await;
+}
+
+#[actix_web::test]
+async fn a_freed_place_can_be_offered_with_a_deadline_and_passes_on_when_it_lapses() {
+    let app = TestApp::new().await;
+    let (project, coordinator) = app.project_with_coordinator("R-OFFER").await;
+    let mut body = call_body(&project, 1);
+    body["offer_hours"] = json!(48);
+    let call = app.created(&coordinator, "/api/v1/calls", body).await;
+    let call = call["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post_json_as(
+            &coordinator,
+            &format!("/api/v1/calls/{call}/open"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let mut tokens = Vec::new();
+    for n in 0..4 {
+        tokens.push(applied(&app, &call, &format!("o{n}@example.org")).await.1);
+    }
+    // The accepted one withdraws: the first in line is offered the place.
+    assert_eq!(withdraw(&app, &tokens[0]).await.status, 200);
+    let offered = mine(&app, &tokens[1]).await;
+    assert_eq!(offered["status"], "offered");
+    assert!(offered["offer_expires_at"].is_string());
+    let cat = &app.get(&format!("/api/v1/calls/{call}")).await.json()["categories"][0];
+    assert_eq!(
+        (
+            cat["accepted"].clone(),
+            cat["offered"].clone(),
+            cat["remaining"].clone()
+        ),
+        (json!(0), json!(1), json!(0))
+    );
+    // A newcomer still waits: the offered place is taken.
+    assert_eq!(
+        applied(&app, &call, "late@example.org").await.0,
+        "waitlisted"
+    );
+    // The offer lapses unconfirmed: confirming is refused, the next in line is offered.
+    expire_offer(&app, &tokens[1]).await;
+    let problem = confirm(&app, &tokens[1])
+        .await
+        .assert_problem(409, "invalid_transition");
+    assert_eq!(problem["current_state"], "lapsed");
+    assert_eq!(mine(&app, &tokens[1]).await["status"], "lapsed");
+    assert_eq!(mine(&app, &tokens[2]).await["status"], "offered");
+    assert_eq!(mine(&app, &tokens[3]).await["waitlist_position"], 1);
+    // The next confirms in time.
+    let res = confirm(&app, &tokens[2]).await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    assert_eq!(res.json()["status"], "accepted");
+    assert_eq!(res.json()["offer_expires_at"], Value::Null);
+    confirm(&app, &tokens[2])
+        .await
+        .assert_problem(409, "invalid_transition");
+    // The background sweep lapses offers nobody touches.
+    assert_eq!(withdraw(&app, &tokens[2]).await.status, 200);
+    assert_eq!(mine(&app, &tokens[3]).await["status"], "offered");
+    expire_offer(&app, &tokens[3]).await;
+    let lapsed = app.db(coopera::recruitment::store::sweep_offers).await;
+    assert_eq!(lapsed, 1);
+    assert_eq!(mine(&app, &tokens[3]).await["status"], "lapsed");
+    let cat = &app.get(&format!("/api/v1/calls/{call}")).await.json()["categories"][0];
+    assert_eq!(
+        (cat["offered"].clone(), cat["waitlisted"].clone()),
+        (json!(1), json!(0))
+    );
+}

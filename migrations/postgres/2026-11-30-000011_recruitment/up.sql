@@ -13,6 +13,7 @@ CREATE TABLE calls (
     status          TEXT NOT NULL
                     CHECK (status IN ('draft', 'open', 'closed', 'finalized', 'cancelled')),
     selection_mode  TEXT NOT NULL CHECK (selection_mode IN ('first_come')),
+    offer_hours     INTEGER CHECK (offer_hours BETWEEN 1 AND 720),
     categories      TEXT NOT NULL,
     eligibility     TEXT NOT NULL,
     questions       TEXT NOT NULL,
@@ -44,10 +45,11 @@ CREATE TABLE applications (
     answers                TEXT NOT NULL,
     consents               TEXT NOT NULL,
     status                 TEXT NOT NULL
-                           CHECK (status IN ('submitted', 'accepted', 'waitlisted', 'rejected', 'withdrawn')),
+                           CHECK (status IN ('submitted', 'accepted', 'offered', 'waitlisted', 'rejected', 'withdrawn', 'lapsed')),
     reason                 TEXT,
     token_hash             TEXT NOT NULL,
     decided_at             TIMESTAMP,
+    offer_expires_at       TIMESTAMP,
     created_at             TIMESTAMP NOT NULL,
     updated_at             TIMESTAMP NOT NULL,
     version                BIGINT NOT NULL,
@@ -57,6 +59,7 @@ CREATE TABLE applications (
 CREATE UNIQUE INDEX applications_token_idx ON applications (token_hash);
 CREATE INDEX applications_call_idx ON applications (call_id, id);
 CREATE INDEX applications_queue_idx ON applications (call_id, category, status, seq);
+CREATE INDEX applications_offers_idx ON applications (status, offer_expires_at);
 
 -- Counts of the public writes per client address and minute (applying,
 -- withdrawing), shared by every instance.

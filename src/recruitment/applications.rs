@@ -22,7 +22,6 @@ use crate::http::conditional::{created, json_with_etag, saved};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
 use crate::http::pagination::{ListParams, Page};
-use crate::http::text_param;
 use crate::keyset_page;
 use crate::state::AppState;
 
@@ -156,6 +155,7 @@ pub async fn apply(
     responses(
         (status = 200, description = "The application", body = Application, headers(("ETag" = String))),
         (status = 304, response = responses::NotModified),
+        (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 404, response = responses::NotFound),
         (status = 429, response = responses::TooManyRequests),
@@ -186,6 +186,7 @@ pub async fn get_my_application(
     params(ApplicationToken),
     responses(
         (status = 200, description = "The withdrawn application", body = Application, headers(("ETag" = String))),
+        (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
@@ -219,6 +220,7 @@ pub async fn withdraw_my_application(
     params(ApplicationToken),
     responses(
         (status = 200, description = "The accepted application", body = Application, headers(("ETag" = String))),
+        (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
         (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
@@ -289,7 +291,7 @@ pub async fn list_applications(
     let page = list.0.page()?;
     let filter = filter.into_inner();
     if let Some(c) = &filter.category {
-        text_param("category", c, 50)?;
+        super::rules::code_param("category", c)?;
     }
     let id = id.into_inner();
     let request = page.clone();
@@ -506,7 +508,7 @@ fn to_csv(questions: &[String], applications: &[Application]) -> Result<Vec<u8>,
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
             a.name.clone(),
-            a.email.clone(),
+            a.email.clone().unwrap_or_default(),
             a.phone.clone().unwrap_or_default(),
             a.organization_name.clone().unwrap_or_default(),
             a.organization_kind

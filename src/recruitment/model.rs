@@ -426,8 +426,9 @@ pub struct Application {
     pub category: String,
     #[schema(max_length = 200)]
     pub name: String,
+    /// `null` once the call is anonymised.
     #[schema(format = Email, max_length = 254)]
-    pub email: String,
+    pub email: Option<String>,
     #[schema(max_length = 50)]
     pub phone: Option<String>,
     #[schema(format = Uuid)]
@@ -477,7 +478,7 @@ impl Application {
             call_id: r.call_id,
             category: r.category,
             name: r.name,
-            email: r.email,
+            email: (!r.email.is_empty()).then_some(r.email),
             phone: r.phone,
             organization_id: r.organization_id,
             organization_name: r.organization_name,

@@ -182,6 +182,17 @@ fn validate_code(code: &str) -> Result<(), validator::ValidationError> {
     }
 }
 
+/// 400 naming the query parameter `name` unless `value` is a code.
+pub fn code_param(name: &str, value: &str) -> Result<(), ApiError> {
+    validate_code(value).map_err(|_| {
+        ApiError::invalid_parameter(
+            name,
+            "pattern",
+            "1 to 50 lower-case letters, digits and `_`",
+        )
+    })
+}
+
 fn validate_texts(items: &[String]) -> Result<(), validator::ValidationError> {
     match items
         .iter()

@@ -437,6 +437,10 @@ async fn first_come_fills_the_quota_then_waitlists_and_a_withdrawal_promotes_the
         .await
         .assert_problem(409, "invalid_transition");
 
+    let uri = format!("/api/v1/calls/{call}/applications?category=");
+    app.get_as(&coordinator, &uri)
+        .await
+        .assert_problem(400, "invalid_parameter");
     let list = app
         .get_as(
             &coordinator,
@@ -569,6 +573,10 @@ async fn exports_keep_diacritics_and_anonymising_keeps_the_counts() {
         !export.contains("Zofia") && !export.contains("@example.org"),
         "{export}"
     );
+    let export_uri = format!("/api/v1/calls/{call}/applications/export");
+    let json = app.get_as(&coordinator, &export_uri).await.json();
+    assert_eq!(json["items"][0]["email"], Value::Null);
+    assert_eq!(json["items"][0]["answers"], json!({}));
     assert!(
         export.contains(",accepted,") && export.contains(",waitlisted,1,"),
         "{export}"

@@ -6,6 +6,8 @@
 #   4. POST /api/v1/organizations, /people and /projects/{id}/activities, signed
 #      in, every body validated: creates for DURATION s each, which also loads
 #      the data the reads run on (tens of thousands of records)
+#   5. POST /api/v1/calls/{id}/applications: applications to an open call (a
+#      quota of 1000, then the waitlist), each decided under the call's lock
 #   1. GET /health/live                      the framework's ceiling here
 #   2. GET /api/v1/organizations/{id}        a record by id, signed in
 #   3a. GET /api/v1/organizations?kind=ngo&q=bench&limit=50  a filtered page
@@ -46,6 +48,9 @@ cleanup() {
 trap cleanup EXIT
 export COOPERA_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123"
 export COOPERA_LISTEN="127.0.0.1:$port" RUST_LOG=warn
+# One address sends every application: a limit it never reaches, so that the
+# limiter's database count is part of what (5) measures.
+export COOPERA_PUBLIC_RATE_LIMIT=1000000
 base="http://127.0.0.1:$port"
 results="$dir/results.md"
 
@@ -127,6 +132,15 @@ for backend in $backends; do
     '{"full_name": "Anna Bench {n}", "email": "anna.{n}@example.org", "position": "koordynatorka"}'
   post "4 create activity" "/api/v1/projects/$project/activities" \
     '{"type": "workshop", "title": "Warsztat {n}", "held_on": "2026-11-09", "place": "Zgorzelec", "attendance": 20}'
+  call=$(curl -sf "${auth[@]}" -H 'Content-Type: application/json' "$base/api/v1/calls" -d "{
+    \"project_id\": \"$project\", \"title\": \"Bench call\", \"regulations\": \"R\",
+    \"opens_at\": \"2026-01-01T00:00:00Z\", \"closes_at\": \"2099-01-01T00:00:00Z\",
+    \"categories\": [{\"code\": \"ngo\", \"name\": \"NGO\", \"quota\": 1000}],
+    \"questions\": [{\"code\": \"why\", \"label\": \"Why?\", \"kind\": \"text\", \"required\": true}]}" \
+    | jq -r .id)
+  curl -sf "${auth[@]}" -X POST "$base/api/v1/calls/$call/open" > /dev/null
+  post "5 apply to an open call (public)" "/api/v1/calls/$call/applications" \
+    '{"category": "ngo", "name": "Ana Bench", "email": "ana.{n}@example.org", "answers": {"why": "Chcę się uczyć."}, "consents": ["personal_data"]}'
   org=$(curl -sf "${auth[@]}" "$base/api/v1/organizations?q=bench&limit=1" | jq -r '.items[0].id')
   if [ "$backend" = postgres ]; then
     # Statistics for the tables just filled, as autovacuum would gather them

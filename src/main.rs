@@ -259,7 +259,7 @@ async fn sweep_offers(db: coopera::db::Db) {
     let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(30));
     loop {
         every.tick().await;
-        match db.run(coopera::recruitment::store::sweep_offers).await {
+        match db.run(coopera::recruitment::places::sweep_offers).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(lapsed = n, "recruitment offers lapsed"),
             Err(e) => tracing::warn!(error = %e, "sweeping recruitment offers failed"),

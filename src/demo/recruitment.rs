@@ -16,10 +16,9 @@ use crate::error::ApiError;
 use crate::indicators::model::CreateIndicator;
 use crate::indicators::rules::IndicatorKind;
 use crate::organizations::model::OrganizationKind;
+use crate::recruitment::form::{Category, Consent, Eligibility, Question, QuestionKind};
 use crate::recruitment::model::{Apply, CallRow, CreateCall};
-use crate::recruitment::rules::{
-    CallTransition, Category, Consent, Eligibility, Question, QuestionKind, SelectionMode,
-};
+use crate::recruitment::rules::{CallTransition, SelectionMode};
 use crate::recruitment::store;
 
 pub(super) const TITLE: &str = "Nabór uczestników szkoleń – powiat zgorzelecki";

@@ -11,7 +11,7 @@ use super::model::{
     Application, ApplicationFilter, ApplicationPage, ApplicationReceipt, ApplicationRow, Apply,
     CallRow,
 };
-use super::store;
+use super::{places, store};
 use crate::audit::Caller;
 use crate::auth::policy::{Permission, authorize, require_signed_in};
 use crate::db::record::{self, Record};
@@ -200,16 +200,7 @@ pub async fn withdraw_my_application(
     token: ApplicationToken,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    limited(&state, &req).await?;
-    let (tag, application) = state
-        .db
-        .write(move |conn| {
-            let found = store::by_token(conn, &token.application_token)?;
-            let row = store::withdraw(conn, &caller, &found.call_id, &found.id)?;
-            shown(conn, row)
-        })
-        .await?;
-    Ok(saved(tag, &application))
+    change_mine(&state, caller, token, &req, store::withdraw).await
 }
 
 /// Confirms a place offered to the applicant (`offered` → `accepted`), with
@@ -234,22 +225,38 @@ pub async fn confirm_my_application(
     token: ApplicationToken,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    limited(&state, &req).await?;
-    // An offer past its time lapses for good first (its place moving on),
-    // rather than with the refused confirmation's rollback.
+    change_mine(&state, caller, token, &req, places::confirm).await
+}
+
+/// What the applicant does with their application: `(conn, caller, call id,
+/// application id)`, with the call locked by it.
+type Act = fn(&mut DbConn, &Caller, &str, &str) -> Result<ApplicationRow, ApiError>;
+
+/// A change the applicant makes with the management token: counted against
+/// the rate limit; the call's offers past their time lapse for good first
+/// (their places moving on), so that a refused change does not roll that back;
+/// then `act`, in its own write transaction.
+async fn change_mine(
+    state: &AppState,
+    caller: Caller,
+    token: ApplicationToken,
+    req: &HttpRequest,
+    act: Act,
+) -> Result<HttpResponse, ApiError> {
+    limited(state, req).await?;
     let (presented, sweeper) = (token.application_token.clone(), caller.clone());
     state
         .db
         .write(move |conn| {
             let found = store::by_token(conn, &presented)?;
-            store::expire_offers(conn, &sweeper, &found.call_id)
+            places::expire_offers(conn, &sweeper, &found.call_id)
         })
         .await?;
     let (tag, application) = state
         .db
         .write(move |conn| {
             let found = store::by_token(conn, &token.application_token)?;
-            let row = store::confirm(conn, &caller, &found.call_id, &found.id)?;
+            let row = act(conn, &caller, &found.call_id, &found.id)?;
             shown(conn, row)
         })
         .await?;
@@ -291,7 +298,7 @@ pub async fn list_applications(
     let page = list.0.page()?;
     let filter = filter.into_inner();
     if let Some(c) = &filter.category {
-        super::rules::code_param("category", c)?;
+        super::form::code_param("category", c)?;
     }
     let id = id.into_inner();
     let request = page.clone();

@@ -5,8 +5,10 @@
 //! management token to read and withdraw; the staff's view of applicants.
 
 pub mod applications;
+pub mod form;
 pub mod handlers;
 pub mod model;
+pub mod places;
 pub mod rules;
 pub mod store;
 

@@ -9,9 +9,9 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::form::{Category, Consent, Eligibility, Question};
 use super::rules::{
-    ApplicationStatus, CallStatus, CallTransition, Category, Consent, Eligibility, Question,
-    SelectionMode, accepting, effective_status,
+    ApplicationStatus, CallStatus, CallTransition, SelectionMode, accepting, effective_status,
 };
 use crate::db::enums::StrEnum;
 use crate::db::schema::{applications as ap, calls as cl};

@@ -767,7 +767,7 @@ async fn a_freed_place_can_be_offered_with_a_deadline_and_passes_on_when_it_laps
     assert_eq!(withdraw(&app, &tokens[2]).await.status, 200);
     assert_eq!(mine(&app, &tokens[3]).await["status"], "offered");
     expire_offer(&app, &tokens[3]).await;
-    let lapsed = app.db(coopera::recruitment::store::sweep_offers).await;
+    let lapsed = app.db(coopera::recruitment::places::sweep_offers).await;
     assert_eq!(lapsed, 1);
     assert_eq!(mine(&app, &tokens[3]).await["status"], "lapsed");
     let cat = &app.get(&format!("/api/v1/calls/{call}")).await.json()["categories"][0];

@@ -163,6 +163,16 @@ pub fn needs_token(op: &utoipa::openapi::path::Operation) -> bool {
     })
 }
 
+/// Whether an operation accepts an access token (its security names a
+/// scheme), needed or not.
+fn takes_token(op: &utoipa::openapi::path::Operation) -> bool {
+    op.security.as_ref().is_some_and(|reqs| {
+        reqs.iter().any(|r| {
+            serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+        })
+    })
+}
+
 /// The error responses `op` at `path` can give, by the rules of [`finish`]:
 /// `(status, response name)`.
 fn error_responses(
@@ -207,6 +217,10 @@ fn error_responses(
         if !OPEN_TO_EVERY_SIGNED_IN_CALLER.contains(&id.as_str()) {
             rules.push(("403", "Forbidden"));
         }
+    } else if takes_token(op) {
+        // Open to everyone, but a token that is sent is checked: an expired
+        // or revoked one is a 401, not silently anonymous.
+        rules.push(("401", "Unauthorized"));
     }
     if path.contains('{') {
         rules.push(("404", "NotFound"));

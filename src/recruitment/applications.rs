@@ -105,6 +105,7 @@ fn shown(conn: &mut DbConn, row: ApplicationRow) -> Result<(EntityTag, Applicati
 /// consent at fault, or `not_eligible` naming each failed rule.
 #[utoipa::path(
     tag = "recruitment",
+    security((), ("bearer" = []), ("oauth2" = [])),
     params(("id" = String, Path, format = Uuid, description = "The call's id")),
     request_body = Apply,
     responses(
@@ -183,6 +184,7 @@ pub async fn get_my_application(
 /// category. 409 when it is already withdrawn or rejected.
 #[utoipa::path(
     tag = "recruitment",
+    security((), ("bearer" = []), ("oauth2" = [])),
     params(ApplicationToken),
     responses(
         (status = 200, description = "The withdrawn application", body = Application, headers(("ETag" = String))),
@@ -208,6 +210,7 @@ pub async fn withdraw_my_application(
 /// lapsed and the place gone to the next in line (409).
 #[utoipa::path(
     tag = "recruitment",
+    security((), ("bearer" = []), ("oauth2" = [])),
     params(ApplicationToken),
     responses(
         (status = 200, description = "The accepted application", body = Application, headers(("ETag" = String))),

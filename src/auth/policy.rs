@@ -107,6 +107,17 @@ pub enum Permission<'a> {
     ManageCalls {
         project_id: &'a str,
     },
+    /// Read a call's applications with the applicants' personal data: the
+    /// project's coordinators, and the call's reviewers (`reviewer`: the
+    /// caller is one).
+    ReadApplications {
+        project_id: &'a str,
+        reviewer: bool,
+    },
+    /// Score a call's applications: its reviewers.
+    ReviewApplications {
+        reviewer: bool,
+    },
 }
 
 /// Which good practices a caller may read: the accepted ones, and those not
@@ -327,6 +338,11 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
         Permission::ReviewGoodPractice { project_id } | Permission::ManageCalls { project_id } => {
             coordinates(project_id)
         }
+        Permission::ReadApplications {
+            project_id,
+            reviewer,
+        } => reviewer || coordinates(project_id),
+        Permission::ReviewApplications { reviewer } => reviewer,
         Permission::ArchiveOrganization
         | Permission::CreateProject
         | Permission::ManageProjectCoordinators
@@ -369,7 +385,9 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::RecordActivity { .. }
         | Permission::ProposeGoodPractice { .. }
         | Permission::ReviewGoodPractice { .. }
-        | Permission::ManageCalls { .. } => false,
+        | Permission::ManageCalls { .. }
+        | Permission::ReadApplications { .. }
+        | Permission::ReviewApplications { .. } => false,
     }
 }
 

@@ -371,6 +371,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        criteria -> Text,
+        waitlist_size -> Nullable<Integer>,
+        reviewers -> Text,
     }
 }
 
@@ -399,11 +402,29 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+            score -> Nullable<Double>,
+        rank -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    application_reviews (id) {
+        id -> Text,
+        application_id -> Text,
+        call_id -> Text,
+        reviewer_id -> Text,
+        scores -> Text,
+        total -> BigInt,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
 diesel::joinable!(applications -> calls (call_id));
-diesel::allow_tables_to_appear_in_same_query!(calls, applications);
+diesel::joinable!(application_reviews -> applications (application_id));
+diesel::allow_tables_to_appear_in_same_query!(calls, applications, application_reviews);
 
 diesel::table! {
     rate_limits (limit_key) {

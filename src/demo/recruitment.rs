@@ -112,6 +112,8 @@ fn form(project: &str) -> CreateCall {
         opens_at: today - Duration::days(7),
         closes_at: today + Duration::days(60),
         selection_mode: SelectionMode::FirstCome,
+        criteria: Vec::new(),
+        waitlist_size: None,
         offer_hours: Some(72),
         categories: vec![
             category(

@@ -89,7 +89,10 @@ fn application_tag(row: &ApplicationRow, position: Option<i64>) -> EntityTag {
     }
 }
 
-fn shown(conn: &mut DbConn, row: ApplicationRow) -> Result<(EntityTag, Application), ApiError> {
+pub(super) fn shown(
+    conn: &mut DbConn,
+    row: ApplicationRow,
+) -> Result<(EntityTag, Application), ApiError> {
     let position = store::waitlist_position(conn, &row)?;
     Ok((
         application_tag(&row, position),
@@ -266,17 +269,25 @@ async fn change_mine(
     Ok(saved(tag, &application))
 }
 
-/// 403 unless the caller manages the call's project; 404 for a draft it may
-/// not see.
+/// 403 unless the caller manages the call's project or reviews the call; 404
+/// for a draft it may not see.
 fn may_read(conn: &mut DbConn, caller: &Caller, call_id: &str) -> Result<(), ApiError> {
     let call: CallRow = record::find(conn, call_id)?;
     check_seen(&caller.actor, &call)?;
     let project_id = call.project_id.as_str();
-    authorize(&caller.actor, Permission::ManageCalls { project_id })
+    let reviewer = super::review::reviews(&caller.actor, &call)?;
+    authorize(
+        &caller.actor,
+        Permission::ReadApplications {
+            project_id,
+            reviewer,
+        },
+    )
 }
 
 /// Lists a call's applications in order of arrival (by id), with the
-/// applicants' personal data. Admins and the project's coordinators.
+/// applicants' personal data. Admins, the project's coordinators and the
+/// call's reviewers.
 #[utoipa::path(
     tag = "recruitment",
     security(("bearer" = []), ("oauth2" = [])),
@@ -331,8 +342,8 @@ pub async fn list_applications(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Reads an application, with the applicant's personal data. Admins and the
-/// project's coordinators.
+/// Reads an application, with the applicant's personal data. Admins, the
+/// project's coordinators and the call's reviewers.
 #[utoipa::path(
     tag = "recruitment",
     security(("bearer" = []), ("oauth2" = [])),
@@ -399,7 +410,8 @@ pub struct CsvDocument(String);
 
 /// Every application of the call with the applicant's data, in order of
 /// arrival, as CSV (UTF-8; one column per question, multiple choices joined
-/// by `; `) or as JSON (`items`). Admins and the project's coordinators.
+/// by `; `) or as JSON (`items`). Admins, the project's coordinators and the
+/// call's reviewers.
 #[utoipa::path(
     tag = "recruitment",
     security(("bearer" = []), ("oauth2" = [])),
@@ -457,19 +469,28 @@ pub async fn export_applications(
     }
 }
 
-/// The applications (in order of arrival) with their waitlist positions.
+/// The applications (in order of arrival) with their waitlist positions: a
+/// category's line in rank order once a review ranked it, else in order of
+/// arrival (as [`store::waitlist_position`] counts).
 fn with_positions(rows: Vec<ApplicationRow>) -> Result<Vec<Application>, ApiError> {
-    let mut waiting: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut line: Vec<(&str, i32, i64, usize)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.status == super::rules::ApplicationStatus::Waitlisted.as_str())
+        .map(|(i, r)| (r.category.as_str(), r.rank.unwrap_or(0), r.seq, i))
+        .collect();
+    line.sort_unstable();
+    let mut positions = vec![None; rows.len()];
+    let mut previous = None;
+    let mut n = 0;
+    for (category, _, _, i) in line {
+        n = if previous == Some(category) { n + 1 } else { 1 };
+        previous = Some(category);
+        positions[i] = Some(n);
+    }
     rows.into_iter()
-        .map(|r| {
-            let position =
-                (r.status == super::rules::ApplicationStatus::Waitlisted.as_str()).then(|| {
-                    let n = waiting.entry(r.category.clone()).or_insert(0);
-                    *n += 1;
-                    *n
-                });
-            Application::new(r, position)
-        })
+        .zip(positions)
+        .map(|(r, position)| Application::new(r, position))
         .collect()
 }
 
@@ -493,6 +514,8 @@ fn to_csv(questions: &[String], applications: &[Application]) -> Result<Vec<u8>,
         "category",
         "status",
         "waitlist_position",
+        "rank",
+        "score",
         "name",
         "email",
         "phone",
@@ -517,6 +540,8 @@ fn to_csv(questions: &[String], applications: &[Application]) -> Result<Vec<u8>,
             a.waitlist_position
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
+            a.rank.map(|r| r.to_string()).unwrap_or_default(),
+            a.score.map(|s| s.to_string()).unwrap_or_default(),
             a.name.clone(),
             a.email.clone().unwrap_or_default(),
             a.phone.clone().unwrap_or_default(),

@@ -31,7 +31,7 @@ crate::string_enum! {
 /// and `_`.
 pub const CODE_PATTERN: &str = "^[a-z0-9_]{1,50}$";
 
-fn validate_code(code: &str) -> Result<(), validator::ValidationError> {
+pub(super) fn validate_code(code: &str) -> Result<(), validator::ValidationError> {
     let ok = (1..=50).contains(&code.len())
         && code
             .bytes()
@@ -178,7 +178,7 @@ fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<Stri
     FieldError::new(field, code, message)
 }
 
-fn duplicates<'a>(codes: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(super) fn duplicates<'a>(codes: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let mut seen = HashSet::new();
     codes.into_iter().find(|c| !seen.insert(*c))
 }

@@ -200,7 +200,7 @@ pub async fn get_call(
 /// A change to a call, in one write transaction: lock and read it (404, also
 /// for a draft the caller may not see), may the caller manage the project's
 /// calls (403), `If-Match` on its version (412), then `apply`.
-async fn change(
+pub(super) async fn change(
     state: &AppState,
     caller: Caller,
     id: PathId,

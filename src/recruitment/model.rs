@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::form::{Category, Consent, Eligibility, Question};
+use super::review::Criterion;
 use super::rules::{
     ApplicationStatus, CallStatus, CallTransition, SelectionMode, accepting, effective_status,
 };
@@ -43,6 +44,9 @@ pub struct CallRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub criteria: String,
+    pub waitlist_size: Option<i32>,
+    pub reviewers: String,
 }
 
 crate::record!(CallRow, cl, "call");
@@ -95,6 +99,19 @@ impl CallRow {
     pub fn consent_list(&self) -> Result<Vec<Consent>, ApiError> {
         stored_json(&self.consents, "consents")
     }
+
+    pub fn criterion_list(&self) -> Result<Vec<Criterion>, ApiError> {
+        stored_json(&self.criteria, "criteria")
+    }
+
+    /// The user ids of the call's reviewers.
+    pub fn reviewer_list(&self) -> Result<Vec<String>, ApiError> {
+        stored_json(&self.reviewers, "reviewers")
+    }
+
+    pub fn selection_mode(&self) -> Result<SelectionMode, ApiError> {
+        SelectionMode::stored(&self.selection_mode)
+    }
 }
 
 /// How many applications of a category are in each state.
@@ -138,7 +155,8 @@ pub struct CallCategory {
     "id": "019a1b2c-0000-7000-8000-000000000060", "project_id": "019a1b2c-0000-7000-8000-000000000003",
     "title": "Nabór uczestników szkoleń", "regulations": "https://example.org/regulamin.pdf",
     "opens_at": "2026-12-01T08:00:00.000000Z", "closes_at": "2026-12-15T16:00:00.000000Z",
-    "status": "open", "accepting_applications": true, "selection_mode": "first_come", "offer_hours": 48,
+    "status": "open", "accepting_applications": true, "selection_mode": "first_come",
+    "criteria": [], "waitlist_size": null, "reviewers": [], "offer_hours": 48,
     "categories": [{"code": "ngo", "name": "Przedstawiciele NGO", "quota": 80,
         "organization_kinds": ["ngo"], "accepted": 12, "offered": 0, "remaining": 68, "waitlisted": 0}],
     "eligibility": {"territorial_units": ["2403"], "positions": null},
@@ -165,6 +183,17 @@ pub struct Call {
     /// Whether an application sent now would be taken.
     pub accepting_applications: bool,
     pub selection_mode: SelectionMode,
+    /// Under `review`: what reviewers score, with weights.
+    #[schema(max_items = 20)]
+    pub criteria: Vec<Criterion>,
+    /// Under `review`: how many of each category's next-ranked applicants
+    /// wait for a freed place at finalisation (the rest are rejected);
+    /// `null` for all of them.
+    #[schema(minimum = 0, maximum = 100000)]
+    pub waitlist_size: Option<i32>,
+    /// Under `review`: the user ids of the reviewers.
+    #[schema(max_items = 50, value_type = Vec<super::review::UserId>)]
+    pub reviewers: Vec<String>,
     /// When set, a place freed by a withdrawal is offered to the first in
     /// line, who has this many hours to confirm it; unconfirmed, it passes to
     /// the next. When `null`, the first in line is accepted at once.
@@ -216,7 +245,10 @@ impl Call {
             .collect();
         Ok(Self {
             accepting_applications: r.accepting_at(now)?,
-            selection_mode: SelectionMode::stored(&r.selection_mode)?,
+            selection_mode: r.selection_mode()?,
+            criteria: r.criterion_list()?,
+            waitlist_size: r.waitlist_size,
+            reviewers: r.reviewer_list()?,
             offer_hours: r.offer_hours,
             eligibility: r.eligibility_rules()?,
             questions: r.question_list()?,
@@ -286,6 +318,17 @@ pub struct CreateCall {
     pub closes_at: DateTime<Utc>,
     #[serde(default = "first_come")]
     pub selection_mode: SelectionMode,
+    /// Under `review` (and only then): what reviewers score, with weights.
+    #[serde(default)]
+    #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
+    pub criteria: Vec<Criterion>,
+    /// Under `review` (and only then): how many of each category's
+    /// next-ranked applicants wait for a freed place; `null` for all.
+    #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
+    #[validate(range(min = 0, max = 100000))]
+    #[schema(minimum = 0, maximum = 100000)]
+    pub waitlist_size: Option<i32>,
     /// Offer a freed place to the first in line for this many hours instead
     /// of accepting them at once.
     #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
@@ -347,6 +390,20 @@ pub struct UpdateCall {
     #[schema(value_type = Option<i32>, minimum = 1, maximum = 720)]
     pub offer_hours: Option<Option<i32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection_mode: Option<SelectionMode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
+    pub criteria: Option<Vec<Criterion>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::http::extract::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(range(min = 0, max = 100000))]
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 100000)]
+    pub waitlist_size: Option<Option<i32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(length(min = 1, max = 20), nested)]
     #[schema(min_items = 1, max_items = 20)]
     pub categories: Option<Vec<Category>>,
@@ -403,6 +460,8 @@ pub struct ApplicationRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub score: Option<f64>,
+    pub rank: Option<i32>,
 }
 
 crate::record!(ApplicationRow, ap, "application");
@@ -449,6 +508,14 @@ pub struct Application {
     /// The place in the category's waitlist (1 is next), while waitlisted.
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
     pub waitlist_position: Option<i64>,
+    /// Under `review`, from finalisation: the mean of the reviews as a
+    /// percentage of the most an application could get.
+    #[schema(minimum = 0, maximum = 100)]
+    pub score: Option<f64>,
+    /// Under `review`, from finalisation: the place in its category's
+    /// ranking (1 is the best).
+    #[schema(minimum = 1, maximum = 1000000)]
+    pub rank: Option<i32>,
     /// Why the application was rejected or withdrawn.
     #[schema(max_length = 2000)]
     pub reason: Option<String>,
@@ -485,6 +552,8 @@ impl Application {
             position: r.position,
             territorial_unit_code: r.territorial_unit_code,
             reason: r.reason,
+            score: r.score,
+            rank: r.rank,
             decided_at: r.decided_at.map(Into::into),
             offer_expires_at: r.offer_expires_at.map(Into::into),
             created_at: r.created_at.into(),

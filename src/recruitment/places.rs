@@ -1,5 +1,6 @@
 //! Places: how many a category has taken, the queue numbers, and what happens
-//! when one is freed — the first in line accepted, or offered for the call's
+//! when one is freed — the first in line (by rank once a review ranked them,
+//! else by arrival) accepted, or offered for the call's
 //! `offer_hours`, confirmed by the applicant or lapsing on time (each decision
 //! on a call lapses its expired offers first; `sweep_offers` does it for every
 //! call, from a background task of every instance). Every function runs with
@@ -62,7 +63,9 @@ pub(super) fn fill_places(
         .filter(ap::call_id.eq(call.id()))
         .filter(ap::category.eq(category))
         .filter(ap::status.eq(ApplicationStatus::Waitlisted.as_str()))
-        .order(ap::seq.asc())
+        // A ranked call's line goes by rank (every waitlisted application of
+        // it has one), any other's by order of arrival.
+        .order((ap::rank.asc(), ap::seq.asc()))
         .limit(free)
         .select((ap::id, ap::version))
         .load(conn)?;

@@ -86,10 +86,13 @@ pub fn accepting(
 crate::string_enum! {
     "selection mode"
     /// How applicants get places: `first_come` accepts in order of arrival
-    /// until a category's quota is full, and waitlists the rest.
+    /// until a category's quota is full, and waitlists the rest; under
+    /// `review` applications stay `submitted` while the call's reviewers
+    /// score them, and finalising the call ranks them.
     #[derive(ToSchema)]
     pub enum SelectionMode {
         FirstCome = "first_come",
+        Review = "review",
     }
 }
 

@@ -19,8 +19,9 @@ use super::model::{
     ApplicationRow, Apply, CallRow, CreateCall, GivenConsent, Tally, UpdateCall, to_column,
 };
 use super::places::{fill_places, lapse_expired, next_seq, taken_in};
+use super::review::{check_selection, erase_notes, rank_applications};
 use super::rules::{
-    ApplicationStatus, ApplicationTransition, CallStatus, CallTransition, first_come,
+    ApplicationStatus, ApplicationTransition, CallStatus, CallTransition, SelectionMode, first_come,
 };
 use crate::audit::{self, Caller, Change};
 use crate::db::enums::StrEnum;
@@ -54,6 +55,11 @@ pub fn insert_call(
     crate::db::references::ensure_project(conn, &form.project_id, "project_id")?;
     let opens_at = form.opens_at.naive_utc();
     let closes_at = form.closes_at.naive_utc();
+    guard(check_selection(
+        form.selection_mode,
+        &form.criteria,
+        form.waitlist_size,
+    ))?;
     form.consents = check_form(
         &form.categories,
         &form.questions,
@@ -74,6 +80,9 @@ pub fn insert_call(
             cl::status.eq(CallStatus::Draft.as_str()),
             cl::selection_mode.eq(form.selection_mode.as_str()),
             cl::offer_hours.eq(form.offer_hours),
+            cl::criteria.eq(to_column(&form.criteria)?),
+            cl::waitlist_size.eq(form.waitlist_size),
+            cl::reviewers.eq("[]"),
             cl::categories.eq(to_column(&form.categories)?),
             cl::eligibility.eq(to_column(&form.eligibility)?),
             cl::questions.eq(to_column(&form.questions)?),
@@ -125,6 +134,15 @@ pub fn update_call(
     let closes_at = changes
         .closes_at
         .map_or(current.closes_at, |t| t.naive_utc());
+    let mode = changes
+        .selection_mode
+        .map_or_else(|| current.selection_mode(), Ok)?;
+    let criteria = match changes.criteria.clone() {
+        Some(c) => c,
+        None => current.criterion_list()?,
+    };
+    let waitlist_size = changes.waitlist_size.unwrap_or(current.waitlist_size);
+    guard(check_selection(mode, &criteria, waitlist_size))?;
     let consents = check_form(&categories, &questions, consents, opens_at, closes_at)?;
     let eligibility = match changes.eligibility.clone() {
         Some(e) => e,
@@ -149,6 +167,9 @@ pub fn update_call(
             cl::questions.eq(to_column(&questions)?),
             cl::consents.eq(to_column(&consents)?),
             cl::offer_hours.eq(changes.offer_hours.unwrap_or(current.offer_hours)),
+            cl::selection_mode.eq(mode.as_str()),
+            cl::criteria.eq(to_column(&criteria)?),
+            cl::waitlist_size.eq(waitlist_size),
             cl::updated_at.eq(now()),
             cl::version.eq(current.version + 1),
         ))
@@ -180,6 +201,9 @@ pub fn transition_call(
             "in_the_past",
             "a call opens only with its closing time in the future",
         )])?;
+    }
+    if t == CallTransition::Finalize && current.selection_mode()? == SelectionMode::Review {
+        rank_applications(conn, caller, &current, now)?;
     }
     diesel::update(cl::table.find(current.id()))
         .set((
@@ -234,13 +258,15 @@ pub fn waitlist_position(conn: &mut DbConn, row: &ApplicationRow) -> Result<Opti
     if row.status != ApplicationStatus::Waitlisted.as_str() {
         return Ok(None);
     }
-    let ahead: i64 = ap::table
+    let line = ap::table
         .filter(ap::call_id.eq(&row.call_id))
         .filter(ap::category.eq(&row.category))
-        .filter(ap::status.eq(ApplicationStatus::Waitlisted.as_str()))
-        .filter(ap::seq.lt(row.seq))
-        .count()
-        .get_result(conn)?;
+        .filter(ap::status.eq(ApplicationStatus::Waitlisted.as_str()));
+    // A ranked call's line is in rank order, any other's in order of arrival.
+    let ahead: i64 = match row.rank {
+        Some(rank) => line.filter(ap::rank.lt(rank)).count().get_result(conn)?,
+        None => line.filter(ap::seq.lt(row.seq)).count().get_result(conn)?,
+    };
     Ok(Some(ahead + 1))
 }
 
@@ -370,7 +396,13 @@ pub fn apply(
         )]));
     }
     lapse_expired(conn, caller, call, now)?;
-    let status = first_come(taken_in(conn, call.id(), &category.code)?, category.quota);
+    let status = match call.selection_mode()? {
+        SelectionMode::FirstCome => {
+            first_come(taken_in(conn, call.id(), &category.code)?, category.quota)
+        }
+        SelectionMode::Review => ApplicationStatus::Submitted,
+    };
+    let decided_at = (status != ApplicationStatus::Submitted).then_some(now);
     let seq = next_seq(conn, call)?;
     let token = crate::auth::secrets::generate("app_");
     let given: Vec<GivenConsent> = form
@@ -401,7 +433,7 @@ pub fn apply(
             ap::consents.eq(to_column(&given)?),
             ap::status.eq(status.as_str()),
             ap::token_hash.eq(crate::auth::secrets::hash(&token)),
-            ap::decided_at.eq(now),
+            ap::decided_at.eq(decided_at),
             ap::created_at.eq(now),
             ap::updated_at.eq(now),
             ap::version.eq(1_i64),
@@ -510,6 +542,7 @@ pub fn anonymize(
             ))
             .execute(conn)?;
     }
+    erase_notes(conn, current.id())?;
     diesel::update(cl::table.find(current.id()))
         .set((
             cl::anonymized_at.eq(now),

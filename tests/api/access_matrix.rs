@@ -22,11 +22,15 @@ enum Caller {
     OrgMemberOfThisOrganisation,
     ClientWithScopes,
     ClientWithoutScopes,
+    /// A user with the `reviewer` role whom the call names.
+    ReviewerOfThisCall,
+    /// A user with the `reviewer` role whom the call does not name.
+    ReviewerOfAnotherCall,
 }
 
 use Caller::*;
 
-const ALL: [Caller; 9] = [
+const ALL: [Caller; 11] = [
     Anonymous,
     Admin,
     CoordinatorOfThisProject,
@@ -36,6 +40,8 @@ const ALL: [Caller; 9] = [
     OrgMemberOfThisOrganisation,
     ClientWithScopes,
     ClientWithoutScopes,
+    ReviewerOfThisCall,
+    ReviewerOfAnotherCall,
 ];
 const PUBLIC: &[Caller] = &ALL;
 const SIGNED_IN: &[Caller] = &[
@@ -47,6 +53,8 @@ const SIGNED_IN: &[Caller] = &[
     OrgMemberOfThisOrganisation,
     ClientWithScopes,
     ClientWithoutScopes,
+    ReviewerOfThisCall,
+    ReviewerOfAnotherCall,
 ];
 const DIRECTORY: &[Caller] = &[
     Admin,
@@ -56,6 +64,8 @@ const DIRECTORY: &[Caller] = &[
     OrgAdminOfAnotherOrganisation,
     OrgMemberOfThisOrganisation,
     ClientWithScopes,
+    ReviewerOfThisCall,
+    ReviewerOfAnotherCall,
 ];
 const ADMIN: &[Caller] = &[Admin];
 /// The partnership belongs to this project and its lead is this organisation.
@@ -82,6 +92,11 @@ const PROPOSERS: &[Caller] = &[
     OrgMemberOfThisOrganisation,
 ];
 
+/// A call's applicants' data: its managers and its reviewers.
+const APPLICATION_READERS: &[Caller] = &[Admin, CoordinatorOfThisProject, ReviewerOfThisCall];
+/// Scoring the call's applications: its reviewers (and admins).
+const REVIEWERS: &[Caller] = &[Admin, ReviewerOfThisCall];
+
 /// Callers for whom the record does not exist: a proposal is hidden from all
 /// but its organisation and the project's coordinators, so they get 404.
 fn hidden(op: &str, caller: Caller) -> bool {
@@ -89,7 +104,10 @@ fn hidden(op: &str, caller: Caller) -> bool {
         && op != "create_good_practice"
         && matches!(
             caller,
-            CoordinatorOfAnotherProject | OrgAdminOfAnotherOrganisation
+            CoordinatorOfAnotherProject
+                | OrgAdminOfAnotherOrganisation
+                | ReviewerOfThisCall
+                | ReviewerOfAnotherCall
         )
 }
 
@@ -233,10 +251,14 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("finalize_call", PROJECT_MANAGERS),
         ("cancel_call", PROJECT_MANAGERS),
         ("anonymize_call", PROJECT_MANAGERS),
-        ("export_applications", PROJECT_MANAGERS),
+        ("export_applications", APPLICATION_READERS),
         ("apply", PUBLIC),
-        ("list_applications", PROJECT_MANAGERS),
-        ("get_application", PROJECT_MANAGERS),
+        ("list_applications", APPLICATION_READERS),
+        ("get_application", APPLICATION_READERS),
+        ("set_reviewers", PROJECT_MANAGERS),
+        ("put_review", REVIEWERS),
+        ("get_my_review", REVIEWERS),
+        ("list_reviews", PROJECT_MANAGERS),
         // With the application's management token, whoever holds it.
         ("get_my_application", PUBLIC),
         ("withdraw_my_application", PUBLIC),
@@ -265,6 +287,7 @@ struct Fixture {
     call: String,
     application: String,
     application_token: String,
+    reviewer: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -392,10 +415,23 @@ async fn fixture(app: &TestApp) -> Fixture {
             "/api/v1/calls",
             json!({"project_id": project, "title": "Nabór", "regulations": "R",
                    "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z",
+                   "selection_mode": "review",
+                   "criteria": [{"code": "quality", "name": "Q", "weight": 1, "max_points": 5}],
                    "categories": [{"code": "ngo", "name": "NGO", "quota": 5}]}),
         )
         .await,
     );
+    let reviewer = coopera::db::new_id();
+    app.token(&user_actor(&reviewer, None, vec![Role::Reviewer]));
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::put()
+                .uri(&format!("/api/v1/calls/{call}/reviewers"))
+                .set_json(json!({"user_ids": [reviewer]})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
     let res = app
         .post_json_as(&admin, &format!("/api/v1/calls/{call}/open"), json!({}))
         .await;
@@ -412,6 +448,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     let application = receipt["application"]["id"].as_str().unwrap().to_owned();
     let application_token = receipt["management_token"].as_str().unwrap().to_owned();
     Fixture {
+        reviewer,
         call,
         application,
         application_token,
@@ -458,6 +495,8 @@ fn actor(caller: Caller, f: &Fixture) -> Option<Actor> {
         }]),
         ClientWithScopes => Some(client_actor(&f.org, coopera::auth::policy::SCOPES)),
         ClientWithoutScopes => Some(client_actor(&f.org, &[])),
+        ReviewerOfThisCall => Some(user_actor(&f.reviewer, None, vec![Role::Reviewer])),
+        ReviewerOfAnotherCall => user(vec![Role::Reviewer]),
     }
 }
 
@@ -564,6 +603,8 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
         ),
         "update_call" => Some(json!({"title": unique})),
         "cancel_call" => Some(json!({"reason": unique})),
+        "set_reviewers" => Some(json!({"user_ids": [f.reviewer]})),
+        "put_review" => Some(json!({"scores": {"quality": 3}, "note": unique})),
         "apply" => Some(
             json!({"category": "ngo", "name": "X", "email": format!("{unique}@example.org"),
                    "consents": ["personal_data"]}),
@@ -574,6 +615,7 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
         "get" => TestRequest::get(),
         "post" => TestRequest::post(),
         "patch" => TestRequest::patch(),
+        "put" => TestRequest::put(),
         "delete" => TestRequest::delete(),
         other => panic!("method {other}"),
     }

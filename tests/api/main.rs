@@ -19,6 +19,7 @@ mod partnerships;
 mod people;
 mod projects;
 mod recruitment;
+mod recruitment_review;
 mod registers;
 mod revocation;
 mod security;

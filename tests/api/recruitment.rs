@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::support::TestApp;
 
-fn call_body(project: &str, quota: i32) -> Value {
+pub(crate) fn call_body(project: &str, quota: i32) -> Value {
     json!({
         "project_id": project,
         "title": "Nabór uczestników szkoleń",
@@ -29,7 +29,7 @@ fn call_body(project: &str, quota: i32) -> Value {
     })
 }
 
-fn applicant(email: &str) -> Value {
+pub(crate) fn applicant(email: &str) -> Value {
     json!({
         "category": "ngo", "name": "Ana Pop", "email": email,
         "organization_name": "Asociația Împreună", "organization_kind": "ngo",
@@ -53,13 +53,13 @@ async fn open_call(app: &TestApp, code: &str, quota: i32) -> (String, String) {
     (id, coordinator)
 }
 
-async fn apply(app: &TestApp, call: &str, body: Value) -> crate::support::TestResponse {
+pub(crate) async fn apply(app: &TestApp, call: &str, body: Value) -> crate::support::TestResponse {
     app.post_json(&format!("/api/v1/calls/{call}/applications"), body)
         .await
 }
 
 /// Applies and returns (status, management token).
-async fn applied(app: &TestApp, call: &str, email: &str) -> (String, String) {
+pub(crate) async fn applied(app: &TestApp, call: &str, email: &str) -> (String, String) {
     let res = apply(app, call, applicant(email)).await;
     assert_eq!(res.status, 201, "{}", res.text());
     let body = res.json();
@@ -69,7 +69,7 @@ async fn applied(app: &TestApp, call: &str, email: &str) -> (String, String) {
     )
 }
 
-async fn mine(app: &TestApp, token: &str) -> Value {
+pub(crate) async fn mine(app: &TestApp, token: &str) -> Value {
     let res = app
         .send(
             TestRequest::get()
@@ -81,7 +81,7 @@ async fn mine(app: &TestApp, token: &str) -> Value {
     res.json()
 }
 
-async fn withdraw(app: &TestApp, token: &str) -> crate::support::TestResponse {
+pub(crate) async fn withdraw(app: &TestApp, token: &str) -> crate::support::TestResponse {
     app.send(
         TestRequest::post()
             .uri("/api/v1/my-application/withdraw")
@@ -522,7 +522,7 @@ async fn exports_keep_diacritics_and_anonymising_keeps_the_counts() {
     let mut lines = csv.lines();
     let header = lines.next().unwrap();
     assert!(
-        header.starts_with("id,category,status,waitlist_position,name,email"),
+        header.starts_with("id,category,status,waitlist_position,rank,score,name,email"),
         "{header}"
     );
     assert!(

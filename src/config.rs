@@ -46,7 +46,19 @@ pub struct Config {
     /// `COOPERA_PUBLIC_RATE_LIMIT`: public writes (applications, withdrawals)
     /// one client address may make a minute (default 30; 0: no limit).
     pub public_rate_limit: u32,
+    /// `COOPERA_SMTP_URL`: the SMTP server emails go through
+    /// (`smtp://user:password@host:587?tls=required`, `smtps://…:465`); when
+    /// unset, emails wait in the outbox.
+    pub smtp_url: Option<String>,
+    /// `COOPERA_MAIL_FROM`: the sender of emails.
+    pub mail_from: String,
+    /// `COOPERA_APPLICATION_LINK`: a link with `{token}` where an applicant's
+    /// management token goes (a portal's page), sent instead of the bare
+    /// token.
+    pub application_link: Option<String>,
 }
+
+pub const DEFAULT_MAIL_FROM: &str = "Coopera <coopera@localhost>";
 
 /// Cross-origin policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +155,36 @@ impl Config {
         let public_rate_limit =
             parse_number(&get, "COOPERA_PUBLIC_RATE_LIMIT", 30, 0, 1_000_000)? as u32;
 
+        let smtp_url = get("COOPERA_SMTP_URL");
+        if let Some(url) = &smtp_url {
+            crate::notifications::smtp::check_url(url).map_err(|message| ConfigError {
+                variable: "COOPERA_SMTP_URL",
+                message,
+            })?;
+        }
+        let mail_from = get("COOPERA_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned());
+        crate::notifications::smtp::check_from(&mail_from).map_err(|message| ConfigError {
+            variable: "COOPERA_MAIL_FROM",
+            message,
+        })?;
+        let application_link = get("COOPERA_APPLICATION_LINK");
+        if let Some(link) = &application_link
+            && !(link.contains("{token}")
+                && (link.starts_with("https://") || link.starts_with("http://")))
+        {
+            return Err(ConfigError {
+                variable: "COOPERA_APPLICATION_LINK",
+                message: format!(
+                    "`{link}` is not an http(s) link with {{token}}, such as \
+                     https://portal.example.org/application?token={{token}}"
+                ),
+            });
+        }
+
         Ok(Self {
+            smtp_url,
+            mail_from,
+            application_link,
             public_rate_limit,
             trusted_proxies,
             jwt_secret,
@@ -285,6 +326,12 @@ mod tests {
             ("COOPERA_CORS_ORIGINS", "portal.example.org"),
             ("DATABASE_URL", "mysql://localhost/coopera"),
             ("RUST_LOG", "coopera=loud"),
+            ("COOPERA_SMTP_URL", "mail.example.org"),
+            ("COOPERA_MAIL_FROM", "not an address"),
+            (
+                "COOPERA_APPLICATION_LINK",
+                "https://portal.example.org/application",
+            ),
             ("COOPERA_JWT_SECRET", "too short"),
             ("COOPERA_ACCESS_TOKEN_TTL_SECS", "5"),
         ] {
@@ -292,6 +339,24 @@ mod tests {
             assert_eq!(err.variable, var, "{value}");
             assert!(!err.to_string().contains('\n'));
         }
+    }
+
+    #[test]
+    fn mail_settings_are_read() {
+        let c = config(&[
+            (
+                "COOPERA_SMTP_URL",
+                "smtp://user:secret@mail.example.org:587?tls=required",
+            ),
+            (
+                "COOPERA_APPLICATION_LINK",
+                "https://portal.example.org/a?token={token}",
+            ),
+        ])
+        .unwrap();
+        assert!(c.smtp_url.is_some());
+        assert_eq!(c.mail_from, DEFAULT_MAIL_FROM);
+        assert!(config(&[]).unwrap().smtp_url.is_none());
     }
 
     #[test]

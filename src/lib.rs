@@ -13,6 +13,7 @@ pub mod good_practices;
 pub mod health;
 pub mod http;
 pub mod indicators;
+pub mod notifications;
 pub mod openapi;
 pub mod organizations;
 pub mod partnerships;

@@ -286,8 +286,29 @@ fn serve(config: Config) -> Result<(), String> {
     };
     let listen = config.listen;
     let sweeper_db = state.db.clone();
+    let mailer = match &config.smtp_url {
+        Some(url) => Some(coopera::notifications::smtp::Mailer::new(
+            url,
+            &config.mail_from,
+            config.application_link.clone(),
+        )?),
+        None => None,
+    };
+    let outbox_db = state.db.clone();
     actix_web::rt::System::new().block_on(async move {
         actix_web::rt::spawn(sweep_offers(sweeper_db));
+        match mailer {
+            Some(mailer) => {
+                actix_web::rt::spawn(coopera::notifications::smtp::run(outbox_db, mailer));
+            }
+            None => {
+                let waiting = outbox_db.run(coopera::notifications::pending).await.unwrap_or(0);
+                tracing::warn!(
+                    waiting,
+                    "no SMTP server configured (COOPERA_SMTP_URL): emails to applicants are kept in the outbox, unsent"
+                );
+            }
+        }
         let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
             .bind(listen)
             .map_err(|e| format!("cannot listen on {listen} (COOPERA_LISTEN): {e}"))?;

@@ -76,6 +76,12 @@ pub(super) fn seed(conn: &mut DbConn, caller: &Caller, project: &str) -> Result<
         )?;
         created += 1;
     }
+    // The demo's applicants have made-up addresses: no email goes to them.
+    let applications: Vec<String> = crate::db::schema::applications::table
+        .filter(crate::db::schema::applications::call_id.eq(&call.id))
+        .select(crate::db::schema::applications::id)
+        .load(conn)?;
+    crate::notifications::drop_for(conn, &applications)?;
     for (name, target, category) in [
         ("Przedstawiciele NGO przyjęci na szkolenia", 80.0, "ngo"),
         ("Przedstawiciele JST przyjęci na szkolenia", 20.0, "jst"),

@@ -6,6 +6,7 @@
 //! management token to read and withdraw; the staff's view of applicants.
 
 pub mod applications;
+pub mod emails;
 pub mod form;
 pub mod handlers;
 pub mod model;

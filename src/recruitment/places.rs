@@ -9,6 +9,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::emails;
 use super::model::{ApplicationRow, CallRow};
 use super::rules::{ApplicationStatus, ApplicationTransition, CallStatus};
 use super::store::category_of;
@@ -59,7 +60,7 @@ pub(super) fn fill_places(
     if free <= 0 {
         return Ok(());
     }
-    let next: Vec<(String, i64)> = ap::table
+    let next: Vec<(String, i64, String, String)> = ap::table
         .filter(ap::call_id.eq(call.id()))
         .filter(ap::category.eq(category))
         .filter(ap::status.eq(ApplicationStatus::Waitlisted.as_str()))
@@ -67,19 +68,19 @@ pub(super) fn fill_places(
         // it has one), any other's by order of arrival.
         .order((ap::rank.asc(), ap::seq.asc()))
         .limit(free)
-        .select((ap::id, ap::version))
+        .select((ap::id, ap::version, ap::name, ap::email))
         .load(conn)?;
-    let (to, expires) = match call.offer_hours {
+    let (to_status, expires) = match call.offer_hours {
         Some(h) => (
             ApplicationStatus::Offered,
             Some(now + chrono::Duration::hours(i64::from(h))),
         ),
         None => (ApplicationStatus::Accepted, None),
     };
-    for (id, version) in next {
+    for (id, version, name, email) in next {
         diesel::update(ap::table.find(&id))
             .set((
-                ap::status.eq(to.as_str()),
+                ap::status.eq(to_status.as_str()),
                 ap::offer_expires_at.eq(expires),
                 ap::decided_at.eq(now),
                 ap::updated_at.eq(now),
@@ -88,12 +89,19 @@ pub(super) fn fill_places(
             .execute(conn)?;
         let change = Change::new("application", &id, "promote")
             .value("from", ApplicationStatus::Waitlisted)
-            .value("to", to)
+            .value("to", to_status)
             .value(
                 "offer_expires_at",
                 expires.map(crate::http::timestamp::Timestamp::from),
             );
         audit::record(conn, caller, change)?;
+        let to = emails::Applicant {
+            application_id: &id,
+            name: &name,
+            email: &email,
+        };
+        let deadline = expires.map(emails::deadline);
+        emails::decided(conn, call, to, to_status, None, deadline.as_deref())?;
     }
     Ok(())
 }
@@ -106,18 +114,18 @@ pub(super) fn lapse_expired(
     call: &CallRow,
     now: NaiveDateTime,
 ) -> Result<usize, ApiError> {
-    let expired: Vec<(String, String, i64)> = ap::table
+    let expired: Vec<(String, String, i64, String, String)> = ap::table
         .filter(ap::call_id.eq(call.id()))
         .filter(ap::status.eq(ApplicationStatus::Offered.as_str()))
         .filter(ap::offer_expires_at.le(now))
         .order(ap::seq.asc())
-        .select((ap::id, ap::category, ap::version))
+        .select((ap::id, ap::category, ap::version, ap::name, ap::email))
         .load(conn)?;
     if expired.is_empty() {
         return Ok(0);
     }
     let mut categories = std::collections::BTreeSet::new();
-    for (id, category, version) in &expired {
+    for (id, category, version, name, email) in &expired {
         diesel::update(ap::table.find(id))
             .set((
                 ap::status.eq(ApplicationStatus::Lapsed.as_str()),
@@ -130,6 +138,12 @@ pub(super) fn lapse_expired(
             .value("from", ApplicationStatus::Offered)
             .value("to", ApplicationStatus::Lapsed);
         audit::record(conn, caller, change)?;
+        let to = emails::Applicant {
+            application_id: id,
+            name,
+            email,
+        };
+        emails::decided(conn, call, to, ApplicationStatus::Lapsed, None, None)?;
         categories.insert(category.clone());
     }
     next_seq(conn, call)?;

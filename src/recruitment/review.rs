@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::emails::{self, Applicant};
 use super::form::duplicates;
 use super::model::{ApplicationRow, CallRow, to_column};
 use super::rules::{ApplicationStatus, CallStatus, SelectionMode};
@@ -504,11 +505,18 @@ pub fn rank_applications(
     call: &CallRow,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let submitted: Vec<(String, String, i64, i64)> = ap::table
+    let submitted: Vec<(String, String, i64, i64, String, String)> = ap::table
         .filter(ap::call_id.eq(call.id()))
         .filter(ap::status.eq(ApplicationStatus::Submitted.as_str()))
         .order(ap::seq.asc())
-        .select((ap::id, ap::category, ap::seq, ap::version))
+        .select((
+            ap::id,
+            ap::category,
+            ap::seq,
+            ap::version,
+            ap::name,
+            ap::email,
+        ))
         .load(conn)?;
     let mut sums: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let totals: Vec<(String, i64)> = rv::table
@@ -542,15 +550,15 @@ pub fn rank_applications(
         .with_errors(unreviewed));
     }
     let criteria = call.criterion_list()?;
-    let versions: BTreeMap<&str, i64> = submitted
+    let known: BTreeMap<&str, (i64, &str, &str)> = submitted
         .iter()
-        .map(|(id, _, _, v)| (id.as_str(), *v))
+        .map(|(id, _, _, v, name, email)| (id.as_str(), (*v, name.as_str(), email.as_str())))
         .collect();
     for category in call.category_list()? {
         let candidates = submitted
             .iter()
             .filter(|(_, c, ..)| *c == category.code)
-            .map(|(id, _, seq, _)| {
+            .map(|(id, _, seq, ..)| {
                 let (total, reviews) = sums[id];
                 Candidate {
                     id: id.clone(),
@@ -573,24 +581,32 @@ pub fn rank_applications(
                 )
             });
             let score = percent(c.total, c.reviews, max_total(&criteria));
-            let rank = i32::try_from(rank).map_err(ApiError::internal)?;
+            let stored_rank = i32::try_from(rank).map_err(ApiError::internal)?;
             diesel::update(ap::table.find(&c.id))
                 .set((
                     ap::status.eq(status.as_str()),
                     ap::reason.eq(&reason),
                     ap::score.eq(score),
-                    ap::rank.eq(rank),
+                    ap::rank.eq(stored_rank),
                     ap::decided_at.eq(now),
                     ap::updated_at.eq(now),
-                    ap::version.eq(versions[c.id.as_str()] + 1),
+                    ap::version.eq(known[c.id.as_str()].0 + 1),
                 ))
                 .execute(conn)?;
             let change = Change::new("application", &c.id, "rank")
                 .value("from", ApplicationStatus::Submitted)
                 .value("to", status)
-                .value("rank", rank)
+                .value("rank", stored_rank)
                 .value("score", score);
             audit::record(conn, caller, change)?;
+            let (_, name, email) = known[c.id.as_str()];
+            let to = Applicant {
+                application_id: &c.id,
+                name,
+                email,
+            };
+            let position = (status == ApplicationStatus::Waitlisted).then(|| rank - places.max(0));
+            emails::decided(conn, call, to, status, position, reason.as_deref())?;
         }
     }
     Ok(())

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::emails;
 use super::form::{
     Applicant, Category, check_answers, check_consents, check_eligibility, check_form,
 };
@@ -443,7 +444,15 @@ pub fn apply(
         .form(&form, PERSONAL)
         .value("status", status);
     audit::record(conn, caller, change)?;
-    Ok((record::find(conn, &id)?, token))
+    let row: ApplicationRow = record::find(conn, &id)?;
+    let position = waitlist_position(conn, &row)?;
+    let to = emails::Applicant {
+        application_id: &row.id,
+        name: &row.name,
+        email: &row.email,
+    };
+    emails::received(conn, call, to, status, position, &token)?;
+    Ok((row, token))
 }
 
 /// The application whose management token is `token`, or 404.
@@ -522,6 +531,8 @@ pub fn anonymize(
         .filter(ap::call_id.eq(current.id()))
         .select((ap::id, ap::version))
         .load(conn)?;
+    let applications: Vec<String> = ids.iter().map(|(id, _)| id.clone()).collect();
+    crate::notifications::erase_for(conn, &applications)?;
     for (id, version) in &ids {
         diesel::update(ap::table.find(id))
             .set((

@@ -13,6 +13,7 @@ mod good_practices;
 mod health;
 mod indicators;
 mod login_throttle;
+mod notifications;
 mod openapi;
 mod organizations;
 mod partnerships;

@@ -303,6 +303,28 @@ async fn reviewers_score_and_finalising_ranks_each_category() {
         "{}",
         decided[3]
     );
+    // Each applicant is told the result, in the transaction that decided it.
+    let mut kinds: Vec<String> = app
+        .db(|conn| {
+            use coopera::db::schema::notifications as nt;
+            use diesel::prelude::*;
+            Ok(nt::table
+                .filter(nt::kind.ne("application_received"))
+                .select(nt::kind)
+                .load(conn)?)
+        })
+        .await;
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        vec![
+            "application_accepted",
+            "application_accepted",
+            "application_rejected",
+            "application_rejected",
+            "application_waitlisted",
+        ]
+    );
     let csv = app
         .get_as(
             &coordinator,

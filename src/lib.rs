@@ -23,6 +23,7 @@ pub mod projects;
 pub mod recruitment;
 pub mod state;
 pub mod territorial_units;
+pub mod training;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
@@ -55,6 +56,7 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(indicators::configure)
                 .configure(good_practices::configure)
                 .configure(recruitment::configure)
+                .configure(training::configure)
                 .configure(cooperation_model::configure)
                 .configure(audit::configure)
                 .configure(territorial_units::configure),

@@ -118,6 +118,12 @@ pub enum Permission<'a> {
     ReviewApplications {
         reviewer: bool,
     },
+    /// Create and change a project's training programmes, groups, sessions
+    /// and participants, and read the participants: the project's
+    /// coordinators.
+    ManageTraining {
+        project_id: &'a str,
+    },
 }
 
 /// Which good practices a caller may read: the accepted ones, and those not
@@ -335,9 +341,9 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
         } => {
             coordinates(project_id) || (organization_is_partner && user.belongs_to(organization_id))
         }
-        Permission::ReviewGoodPractice { project_id } | Permission::ManageCalls { project_id } => {
-            coordinates(project_id)
-        }
+        Permission::ReviewGoodPractice { project_id }
+        | Permission::ManageCalls { project_id }
+        | Permission::ManageTraining { project_id } => coordinates(project_id),
         Permission::ReadApplications {
             project_id,
             reviewer,
@@ -387,7 +393,8 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::ReviewGoodPractice { .. }
         | Permission::ManageCalls { .. }
         | Permission::ReadApplications { .. }
-        | Permission::ReviewApplications { .. } => false,
+        | Permission::ReviewApplications { .. }
+        | Permission::ManageTraining { .. } => false,
     }
 }
 

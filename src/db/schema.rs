@@ -452,3 +452,70 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    training_programmes (id) {
+        id -> Text,
+        project_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        modules -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    training_groups (id) {
+        id -> Text,
+        programme_id -> Text,
+        name -> Text,
+        capacity -> Integer,
+        place -> Nullable<Text>,
+        targets -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    training_sessions (id) {
+        id -> Text,
+        group_id -> Text,
+        module_code -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        place -> Nullable<Text>,
+        format -> Text,
+        trainers -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    training_participants (id) {
+        id -> Text,
+        programme_id -> Text,
+        group_id -> Text,
+        person_id -> Text,
+        category -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(training_groups -> training_programmes (programme_id));
+diesel::joinable!(training_sessions -> training_groups (group_id));
+diesel::joinable!(training_participants -> training_groups (group_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    training_programmes,
+    training_groups,
+    training_sessions,
+    training_participants,
+    people,
+);

@@ -18,6 +18,7 @@ mod accounts;
 mod partnership;
 mod project_records;
 mod recruitment;
+mod training;
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -192,6 +193,8 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
         if let Some(project) = project_ids.get("MW-2014") {
             created += recruitment::seed(conn, &caller, project)
                 .map_err(refused(format!("call “{}”", recruitment::TITLE)))?;
+            created += training::seed(conn, &caller, project)
+                .map_err(refused(format!("programme “{}”", training::NAME)))?;
         }
         let seeded = accounts::seed(conn, &caller, hashes, &project_ids, &org_ids)?;
         created += seeded.created;

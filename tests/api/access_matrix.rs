@@ -263,6 +263,25 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("get_my_application", PUBLIC),
         ("withdraw_my_application", PUBLIC),
         ("confirm_my_application", PUBLIC),
+        // Training is read like projects; planned by the project's managers.
+        ("list_programmes", DIRECTORY),
+        ("get_programme", DIRECTORY),
+        ("create_programme", PROJECT_MANAGERS),
+        ("update_programme", PROJECT_MANAGERS),
+        ("list_groups", DIRECTORY),
+        ("get_group", DIRECTORY),
+        ("create_group", PROJECT_MANAGERS),
+        ("update_group", PROJECT_MANAGERS),
+        ("list_sessions", DIRECTORY),
+        ("get_session", DIRECTORY),
+        ("create_session", PROJECT_MANAGERS),
+        ("update_session", PROJECT_MANAGERS),
+        ("delete_session", PROJECT_MANAGERS),
+        ("list_participants", PROJECT_MANAGERS),
+        ("get_participant", PROJECT_MANAGERS),
+        ("enrol", PROJECT_MANAGERS),
+        ("move_participant", PROJECT_MANAGERS),
+        ("remove_participant", PROJECT_MANAGERS),
     ])
 }
 
@@ -288,6 +307,11 @@ struct Fixture {
     application: String,
     application_token: String,
     reviewer: String,
+    programme: String,
+    group: String,
+    other_group: String,
+    session: String,
+    participant: String,
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
@@ -447,7 +471,46 @@ async fn fixture(app: &TestApp) -> Fixture {
     let receipt = res.json();
     let application = receipt["application"]["id"].as_str().unwrap().to_owned();
     let application_token = receipt["management_token"].as_str().unwrap().to_owned();
+    let programme = created(
+        app.post_json_as(
+            &admin,
+            "/api/v1/training-programmes",
+            json!({"project_id": project, "name": "Szkolenia"}),
+        )
+        .await,
+    );
+    let groups = format!("/api/v1/training-programmes/{programme}/groups");
+    let group = created(
+        app.post_json_as(&admin, &groups, json!({"name": "G1", "capacity": 50}))
+            .await,
+    );
+    let other_group = created(
+        app.post_json_as(&admin, &groups, json!({"name": "G2", "capacity": 50}))
+            .await,
+    );
+    let session = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/training-groups/{group}/sessions"),
+            json!({"module_code": "consulting_draft_acts", "starts_at": "2027-02-10T09:00:00Z",
+                   "ends_at": "2027-02-10T16:00:00Z", "format": "on_site"}),
+        )
+        .await,
+    );
+    let participant = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/training-groups/{group}/participants"),
+            json!({"person_id": person}),
+        )
+        .await,
+    );
     Fixture {
+        programme,
+        group,
+        other_group,
+        session,
+        participant,
         reviewer,
         call,
         application,
@@ -513,6 +576,14 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
         f.indicator.clone()
     } else if path.starts_with("/api/v1/good-practices") {
         f.good_practice.clone()
+    } else if path.starts_with("/api/v1/training-programmes") {
+        f.programme.clone()
+    } else if path.starts_with("/api/v1/training-groups") {
+        f.group.clone()
+    } else if path.starts_with("/api/v1/training-sessions") {
+        f.session.clone()
+    } else if path.starts_with("/api/v1/training-participants") {
+        f.participant.clone()
     } else if path.starts_with("/api/v1/calls") {
         f.call.clone()
     } else if path.starts_with("/api/v1/applications") {
@@ -603,6 +674,17 @@ fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestReq
         ),
         "update_call" => Some(json!({"title": unique})),
         "cancel_call" => Some(json!({"reason": unique})),
+        "create_programme" => Some(json!({"project_id": f.project, "name": unique})),
+        "update_programme" => Some(json!({"name": unique})),
+        "create_group" => Some(json!({"name": unique, "capacity": 5})),
+        "update_group" => Some(json!({"place": unique})),
+        "create_session" => Some(
+            json!({"module_code": "local_partnerships", "starts_at": format!("2027-03-{:02}T09:00:00Z", n + 1),
+                   "ends_at": format!("2027-03-{:02}T16:00:00Z", n + 1), "format": "online"}),
+        ),
+        "update_session" => Some(json!({"place": unique})),
+        "enrol" => Some(json!({"person_id": f.coordinator})),
+        "move_participant" => Some(json!({"group_id": f.other_group})),
         "set_reviewers" => Some(json!({"user_ids": [f.reviewer]})),
         "put_review" => Some(json!({"scores": {"quality": 3}, "note": unique})),
         "apply" => Some(

@@ -27,3 +27,4 @@ mod security;
 mod support;
 mod swagger_ui;
 mod territorial_units;
+mod training;

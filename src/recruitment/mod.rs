@@ -11,6 +11,7 @@ pub mod form;
 pub mod handlers;
 pub mod model;
 pub mod places;
+pub mod ranking;
 pub mod review;
 pub mod reviews;
 pub mod rules;

@@ -20,7 +20,8 @@ use super::model::{
     ApplicationRow, Apply, CallRow, CreateCall, GivenConsent, Tally, UpdateCall, to_column,
 };
 use super::places::{fill_places, lapse_expired, next_seq, taken_in};
-use super::review::{check_selection, erase_notes, rank_applications};
+use super::ranking::rank_applications;
+use super::review::{check_selection, erase_notes};
 use super::rules::{
     ApplicationStatus, ApplicationTransition, CallStatus, CallTransition, SelectionMode, first_come,
 };

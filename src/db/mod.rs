@@ -7,6 +7,7 @@
 //! an async worker.
 
 pub mod enums;
+pub mod json;
 pub mod private_files;
 pub mod record;
 pub mod references;

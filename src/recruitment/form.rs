@@ -31,7 +31,7 @@ crate::string_enum! {
 /// and `_`.
 pub const CODE_PATTERN: &str = "^[a-z0-9_]{1,50}$";
 
-pub(super) fn validate_code(code: &str) -> Result<(), validator::ValidationError> {
+pub(crate) fn validate_code(code: &str) -> Result<(), validator::ValidationError> {
     let ok = (1..=50).contains(&code.len())
         && code
             .bytes()

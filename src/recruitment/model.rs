@@ -51,15 +51,8 @@ pub struct CallRow {
 
 crate::record!(CallRow, cl, "call");
 
-/// A JSON column read back: what the service wrote, so a failure is a 500.
-fn stored_json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(raw).map_err(|e| ApiError::internal(format!("stored {what}: {e}")))
-}
-
-/// A value as its JSON column holds it.
-pub fn to_column<T: Serialize>(value: &T) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(ApiError::internal)
-}
+pub use crate::db::json::column as to_column;
+use crate::db::json::stored as stored_json;
 
 impl CallRow {
     pub fn stored_status(&self) -> Result<CallStatus, ApiError> {

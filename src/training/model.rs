@@ -17,10 +17,7 @@ use crate::error::ApiError;
 use crate::http::ids::RecordId;
 use crate::http::timestamp::Timestamp;
 
-/// A JSON column read back: what the service wrote, so a failure is a 500.
-fn stored_json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(raw).map_err(|e| ApiError::internal(format!("stored {what}: {e}")))
-}
+use crate::db::json::stored as stored_json;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tr)]

@@ -11,6 +11,7 @@ use validator::Validate;
 
 use crate::cooperation_model::PLANES;
 use crate::error::FieldError;
+use crate::recruitment::form::validate_code;
 
 crate::string_enum! {
     "session format"
@@ -29,7 +30,7 @@ crate::string_enum! {
 #[serde(deny_unknown_fields)]
 pub struct Module {
     /// The key sessions name it by.
-    #[validate(custom(function = "validate_code"))]
+    #[validate(custom(function = "crate::recruitment::form::validate_code"))]
     #[schema(pattern = "^[a-z0-9_]{1,50}$", max_length = 50)]
     pub code: String,
     #[validate(
@@ -43,19 +44,6 @@ pub struct Module {
     #[validate(range(min = 1, max = 3))]
     #[schema(minimum = 1, maximum = 3)]
     pub plane: Option<i32>,
-}
-
-fn validate_code(code: &str) -> Result<(), validator::ValidationError> {
-    let ok = (1..=50).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("pattern")
-            .with_message("1 to 50 lower-case letters, digits and `_`".into()))
-    }
 }
 
 /// The default modules: the cooperation model's planes, each with its areas

@@ -19,6 +19,7 @@ use super::model::{
 };
 use super::rules::{SessionFormat, check_modules, check_targets, default_modules, overlaps};
 use crate::audit::{self, Caller, Change};
+use crate::db::json::column as to_column;
 use crate::db::record::{self, Record};
 use crate::db::schema::{
     projects, training_groups as tg, training_participants as tp, training_programmes as tr,
@@ -27,10 +28,6 @@ use crate::db::schema::{
 use crate::db::{DbConn, new_id, now};
 use crate::error::{ApiError, FieldError, ProblemCode};
 use crate::http::transition::guard;
-
-fn to_column<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(ApiError::internal)
-}
 
 fn trimmed(text: &Option<String>) -> Option<String> {
     text.as_deref().map(|t| t.trim().to_owned())

@@ -124,6 +124,12 @@ pub enum Permission<'a> {
     ManageTraining {
         project_id: &'a str,
     },
+    /// Record and read a session's attendance (with the participants'
+    /// names): the project's coordinators and the session's trainers.
+    RecordAttendance {
+        project_id: &'a str,
+        trainer: bool,
+    },
 }
 
 /// Which good practices a caller may read: the accepted ones, and those not
@@ -349,6 +355,10 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
             reviewer,
         } => reviewer || coordinates(project_id),
         Permission::ReviewApplications { reviewer } => reviewer,
+        Permission::RecordAttendance {
+            project_id,
+            trainer,
+        } => trainer || coordinates(project_id),
         Permission::ArchiveOrganization
         | Permission::CreateProject
         | Permission::ManageProjectCoordinators
@@ -394,7 +404,8 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::ManageCalls { .. }
         | Permission::ReadApplications { .. }
         | Permission::ReviewApplications { .. }
-        | Permission::ManageTraining { .. } => false,
+        | Permission::ManageTraining { .. }
+        | Permission::RecordAttendance { .. } => false,
     }
 }
 

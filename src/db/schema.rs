@@ -463,6 +463,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        completion -> Text,
     }
 }
 
@@ -484,7 +485,6 @@ diesel::table! {
     training_sessions (id) {
         id -> Text,
         group_id -> Text,
-        module_code -> Text,
         starts_at -> Timestamp,
         ends_at -> Timestamp,
         place -> Nullable<Text>,
@@ -493,6 +493,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        module_codes -> Text,
+        attendance_version -> BigInt,
     }
 }
 
@@ -509,13 +511,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    training_attendance (session_id, participant_id) {
+        session_id -> Text,
+        participant_id -> Text,
+        status -> Text,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    training_certificates (id) {
+        id -> Text,
+        number -> Text,
+        programme_id -> Text,
+        participant_id -> Text,
+        person_id -> Text,
+        holder_name -> Text,
+        programme_name -> Text,
+        issued_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoke_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(training_attendance -> training_sessions (session_id));
+diesel::joinable!(training_attendance -> training_participants (participant_id));
+diesel::joinable!(training_certificates -> training_programmes (programme_id));
 diesel::joinable!(training_groups -> training_programmes (programme_id));
 diesel::joinable!(training_sessions -> training_groups (group_id));
 diesel::joinable!(training_participants -> training_groups (group_id));
+diesel::joinable!(training_participants -> people (person_id));
 diesel::allow_tables_to_appear_in_same_query!(
     training_programmes,
     training_groups,
     training_sessions,
     training_participants,
+    training_attendance,
+    training_certificates,
     people,
 );

@@ -38,6 +38,28 @@ impl TrustedProxies {
         self.0.is_empty()
     }
 
+    /// The scheme and host the client reached the service at, for links in
+    /// documents: what a trusted proxy forwarded (`Forwarded`,
+    /// `X-Forwarded-Proto`, `X-Forwarded-Host`), else the connection's own
+    /// scheme and `Host`.
+    pub fn origin(&self, req: &HttpRequest) -> String {
+        if req
+            .peer_addr()
+            .is_some_and(|p| self.trusts(canonical(p.ip())))
+        {
+            let info = req.connection_info();
+            return format!("{}://{}", info.scheme(), info.host());
+        }
+        let config = req.app_config();
+        let scheme = if config.secure() { "https" } else { "http" };
+        let host = req
+            .headers()
+            .get(actix_web::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or(config.host());
+        format!("{scheme}://{host}")
+    }
+
     fn trusts(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|net| net.contains(&ip))
     }

@@ -4,6 +4,7 @@
 
 pub mod client_addr;
 pub mod conditional;
+pub mod export;
 pub mod extract;
 pub mod ids;
 pub mod pagination;

@@ -78,6 +78,22 @@ fn count(
     })
 }
 
+/// 429 once the client's address has made more public requests this minute
+/// than `COOPERA_PUBLIC_RATE_LIMIT` allows (all public endpoints share the
+/// budget).
+pub async fn public(
+    state: &crate::state::AppState,
+    req: &actix_web::HttpRequest,
+) -> Result<(), ApiError> {
+    let limit = state.public_rate_limit;
+    if limit == 0 {
+        return Ok(());
+    }
+    let client = crate::http::client_addr::client_bucket(req, &state.trusted_proxies);
+    let key = format!("public:{client}");
+    state.db.run(move |conn| hit(conn, &key, limit)).await
+}
+
 /// Deletes windows that ended long ago, so that requests from many addresses
 /// cannot grow the table without bound.
 pub fn purge_stale(conn: &mut DbConn) -> Result<usize, ApiError> {

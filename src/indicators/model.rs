@@ -118,6 +118,9 @@ fn achieved(conn: &mut DbConn, r: &IndicatorRow) -> Result<Option<f64>, ApiError
             let n: i64 = q.count().get_result(conn)?;
             Some(n as f64)
         }
+        IndicatorKind::CompletedTraining => {
+            Some(crate::training::results::completed_in_project(conn, &r.project_id)? as f64)
+        }
         IndicatorKind::ActivityAttendance => {
             let total: Option<i64> = of_project()
                 .select(diesel::dsl::sum(act::attendance))

@@ -4,8 +4,7 @@
 //! Each computed kind names the data it counts. Modules add theirs by adding a
 //! variant here, its parameter column(s) in a migration, and an arm in
 //! `model::achieved`, as recruitment added `accepted_participants` (by
-//! `category`, e.g. `ngo`); training will add `completed_training`
-//! (participants of a group who completed it).
+//! `category`, e.g. `ngo`), and training `completed_training`.
 
 use utoipa::ToSchema;
 
@@ -26,6 +25,9 @@ crate::string_enum! {
         /// The accepted applicants of the project's recruitment calls (of
         /// `category`, if set).
         AcceptedParticipants = "accepted_participants",
+        /// The participants of the project's training programmes who have
+        /// completed them by their programme's rule.
+        CompletedTraining = "completed_training",
     }
 }
 

@@ -19,6 +19,7 @@ use crate::db::schema::applications as ap;
 use crate::db::{DbConn, now};
 use crate::error::{ApiError, ProblemCode, responses};
 use crate::http::conditional::{created, json_with_etag, saved};
+use crate::http::export::{CsvDocument, ExportFormat, ExportParams, csv_attachment};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
 use crate::http::pagination::{ListParams, Page};
@@ -63,21 +64,6 @@ impl FromRequest for ApplicationToken {
             )),
         })
     }
-}
-
-/// 429 once the client's address has made more public requests this minute
-/// than `COOPERA_PUBLIC_RATE_LIMIT` allows.
-async fn limited(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
-    let limit = state.public_rate_limit;
-    if limit == 0 {
-        return Ok(());
-    }
-    let client = crate::http::client_addr::client_bucket(req, &state.trusted_proxies);
-    let key = format!("public:{client}");
-    state
-        .db
-        .run(move |conn| crate::http::rate_limit::hit(conn, &key, limit))
-        .await
 }
 
 /// The application's tag: its version, and its waitlist position, which
@@ -126,7 +112,7 @@ pub async fn apply(
     req: HttpRequest,
     body: ApiJson<Apply>,
 ) -> Result<HttpResponse, ApiError> {
-    limited(&state, &req).await?;
+    crate::http::rate_limit::public(&state, &req).await?;
     let id = id.into_inner();
     let form = body.into_inner();
     let (tag, receipt) = state
@@ -171,7 +157,7 @@ pub async fn get_my_application(
     token: ApplicationToken,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    limited(&state, &req).await?;
+    crate::http::rate_limit::public(&state, &req).await?;
     let (tag, application) = state
         .db
         .run(move |conn| {
@@ -249,7 +235,7 @@ async fn change_mine(
     req: &HttpRequest,
     act: Act,
 ) -> Result<HttpResponse, ApiError> {
-    limited(state, req).await?;
+    crate::http::rate_limit::public(state, req).await?;
     let (presented, sweeper) = (token.application_token.clone(), caller.clone());
     state
         .db
@@ -376,37 +362,12 @@ pub async fn get_application(
     Ok(json_with_etag(&req, tag, &application))
 }
 
-crate::string_enum! {
-    "export format"
-    /// `csv` (UTF-8, one column per question) or `json`.
-    #[derive(utoipa::ToSchema)]
-    pub enum ExportFormat {
-        Csv = "csv",
-        Json = "json",
-    }
-}
-
-/// The format of an export.
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ExportParams {
-    /// `json` if not given.
-    #[param(inline)]
-    pub format: Option<ExportFormat>,
-}
-
 /// Every application of a call, in order of arrival.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ApplicationExport {
     #[schema(max_items = 1000000)]
     pub items: Vec<Application>,
 }
-
-/// A CSV document (UTF-8, a header line, one line per application).
-#[derive(utoipa::ToSchema)]
-#[schema(value_type = String, max_length = 1073741824)]
-#[allow(dead_code)]
-pub struct CsvDocument(String);
 
 /// Every application of the call with the applicant's data, in order of
 /// arrival, as CSV (UTF-8; one column per question, multiple choices joined
@@ -457,14 +418,10 @@ pub async fn export_applications(
         ExportFormat::Csv => {
             let questions: Vec<String> =
                 call.question_list()?.into_iter().map(|q| q.code).collect();
-            let body = to_csv(&questions, &applications).map_err(ApiError::internal)?;
-            Ok(HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .insert_header((
-                    actix_web::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"applications-{}.csv\"", call.id),
-                ))
-                .body(body))
+            csv_attachment(
+                &format!("applications-{}.csv", call.id),
+                csv_rows(&questions, &applications),
+            )
         }
     }
 }
@@ -507,8 +464,7 @@ fn answer_text(value: Option<&serde_json::Value>) -> String {
     }
 }
 
-fn to_csv(questions: &[String], applications: &[Application]) -> Result<Vec<u8>, csv::Error> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+fn csv_rows(questions: &[String], applications: &[Application]) -> Vec<Vec<String>> {
     let mut header: Vec<String> = [
         "id",
         "category",
@@ -531,7 +487,7 @@ fn to_csv(questions: &[String], applications: &[Application]) -> Result<Vec<u8>,
     .map(|h| (*h).to_owned())
     .collect();
     header.extend(questions.iter().map(|q| format!("answer:{q}")));
-    out.write_record(&header)?;
+    let mut rows = vec![header];
     for a in applications {
         let mut row = vec![
             a.id.clone(),
@@ -560,10 +516,9 @@ fn to_csv(questions: &[String], applications: &[Application]) -> Result<Vec<u8>,
             a.decided_at.as_ref().map(instant).unwrap_or_default(),
         ];
         row.extend(questions.iter().map(|q| answer_text(a.answers.get(q))));
-        out.write_record(&row)?;
+        rows.push(row);
     }
-    out.into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))
+    rows
 }
 
 /// An instant as the API writes it.

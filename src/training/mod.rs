@@ -5,9 +5,17 @@
 //! the project's period), and participants — a person in at most one group
 //! of a programme, moved between groups within its capacity.
 
+pub mod assignment;
+pub mod attendance;
+pub mod auto_assign;
+pub mod calendar;
+pub mod certificates;
+pub mod completion;
 pub mod handlers;
 pub mod model;
 pub mod participants;
+pub mod pdf;
+pub mod results;
 pub mod rules;
 pub mod sessions;
 pub mod store;
@@ -30,5 +38,17 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(participants::enrol)
         .service(participants::get_participant)
         .service(participants::move_participant)
-        .service(participants::remove_participant);
+        .service(participants::remove_participant)
+        .service(auto_assign::assign_applicants)
+        .service(attendance::get_attendance)
+        .service(attendance::put_attendance)
+        .service(results::get_completion)
+        .service(certificates::issue_certificates)
+        .service(certificates::list_certificates)
+        .service(certificates::get_certificate)
+        .service(certificates::certificate_pdf)
+        .service(certificates::revoke_certificate)
+        .service(certificates::check_certificate)
+        .service(calendar::group_calendar)
+        .service(calendar::participant_calendar);
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::completion::CompletionRule;
 use super::rules::{Module, SessionFormat, Targets};
 use crate::db::enums::StrEnum;
 use crate::db::schema::{
@@ -30,6 +31,7 @@ pub struct ProgrammeRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub completion: String,
 }
 
 crate::record!(ProgrammeRow, tr, "training programme");
@@ -37,6 +39,10 @@ crate::record!(ProgrammeRow, tr, "training programme");
 impl ProgrammeRow {
     pub fn module_list(&self) -> Result<Vec<Module>, ApiError> {
         stored_json(&self.modules, "modules")
+    }
+
+    pub fn completion_rule(&self) -> Result<CompletionRule, ApiError> {
+        stored_json(&self.completion, "completion")
     }
 }
 
@@ -53,6 +59,7 @@ pub struct Programme {
     pub description: Option<String>,
     #[schema(max_items = 50)]
     pub modules: Vec<Module>,
+    pub completion: CompletionRule,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     #[schema(minimum = 1, maximum = 9007199254740991_f64)]
@@ -65,6 +72,7 @@ impl TryFrom<ProgrammeRow> for Programme {
     fn try_from(r: ProgrammeRow) -> Result<Self, ApiError> {
         Ok(Self {
             modules: r.module_list()?,
+            completion: r.completion_rule()?,
             id: r.id,
             project_id: r.project_id,
             name: r.name,
@@ -103,6 +111,9 @@ pub struct CreateProgramme {
     #[validate(length(min = 1, max = 50), nested)]
     #[schema(min_items = 1, max_items = 50)]
     pub modules: Option<Vec<Module>>,
+    /// When a participant has completed it; by default, all modules.
+    #[serde(default)]
+    pub completion: CompletionRule,
 }
 
 /// Changes to a programme: an absent field is unchanged.
@@ -129,6 +140,8 @@ pub struct UpdateProgramme {
     #[validate(length(min = 1, max = 50), nested)]
     #[schema(min_items = 1, max_items = 50)]
     pub modules: Option<Vec<Module>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completion: Option<CompletionRule>,
 }
 
 /// Filters of the list of programmes.
@@ -273,7 +286,6 @@ crate::http::pagination::page_schema!(GroupPage, Group, "A page of groups.");
 pub struct SessionRow {
     pub id: String,
     pub group_id: String,
-    pub module_code: String,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub place: Option<String>,
@@ -282,6 +294,8 @@ pub struct SessionRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub module_codes: String,
+    pub attendance_version: i64,
 }
 
 crate::record!(SessionRow, ts, "training session");
@@ -289,6 +303,15 @@ crate::record!(SessionRow, ts, "training session");
 impl SessionRow {
     pub fn trainer_list(&self) -> Result<Vec<String>, ApiError> {
         stored_json(&self.trainers, "trainers")
+    }
+
+    pub fn module_list(&self) -> Result<Vec<String>, ApiError> {
+        stored_json(&self.module_codes, "module_codes")
+    }
+
+    /// How long the session lasts, in minutes.
+    pub fn minutes(&self) -> i64 {
+        (self.ends_at - self.starts_at).num_minutes()
     }
 
     pub fn span(&self) -> (NaiveDateTime, NaiveDateTime) {
@@ -303,9 +326,9 @@ pub struct Session {
     pub id: String,
     #[schema(format = Uuid)]
     pub group_id: String,
-    /// The programme's module it covers.
-    #[schema(max_length = 50)]
-    pub module_code: String,
+    /// The programme's modules it covers.
+    #[schema(min_items = 1, max_items = 10, value_type = Vec<ModuleCode>)]
+    pub module_codes: Vec<String>,
     pub starts_at: Timestamp,
     pub ends_at: Timestamp,
     #[schema(max_length = 300)]
@@ -327,9 +350,9 @@ impl TryFrom<SessionRow> for Session {
         Ok(Self {
             format: SessionFormat::stored(&r.format)?,
             trainer_ids: r.trainer_list()?,
+            module_codes: r.module_list()?,
             id: r.id,
             group_id: r.group_id,
-            module_code: r.module_code,
             starts_at: r.starts_at.into(),
             ends_at: r.ends_at.into(),
             place: r.place,
@@ -344,14 +367,15 @@ impl TryFrom<SessionRow> for Session {
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "module_code": "consulting_draft_acts", "starts_at": "2027-02-10T09:00:00Z",
+    "module_codes": ["consulting_draft_acts", "diagnosing_local_problems"], "starts_at": "2027-02-10T09:00:00Z",
     "ends_at": "2027-02-11T16:00:00Z", "place": "Zgorzelec, ul. Domańskiego 7",
     "format": "residential", "trainer_ids": []
 }))]
 pub struct CreateSession {
-    #[validate(length(min = 1, max = 50))]
-    #[schema(min_length = 1, max_length = 50)]
-    pub module_code: String,
+    /// Modules of the programme, each once.
+    #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10, value_type = Vec<ModuleCode>)]
+    pub module_codes: Vec<String>,
     #[schema(value_type = String, format = DateTime, max_length = 40)]
     pub starts_at: DateTime<Utc>,
     #[schema(value_type = String, format = DateTime, max_length = 40)]
@@ -374,9 +398,9 @@ pub struct CreateSession {
 #[serde(deny_unknown_fields)]
 pub struct UpdateSession {
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(length(min = 1, max = 50))]
-    #[schema(min_length = 1, max_length = 50)]
-    pub module_code: Option<String>,
+    #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10, value_type = Option<Vec<ModuleCode>>)]
+    pub module_codes: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime, max_length = 40)]
     pub starts_at: Option<DateTime<Utc>>,
@@ -400,6 +424,12 @@ pub struct UpdateSession {
 }
 
 crate::http::pagination::page_schema!(SessionPage, Session, "A page of sessions.");
+
+/// A module's code.
+#[derive(ToSchema)]
+#[schema(value_type = String, pattern = "^[a-z0-9_]{1,50}$", max_length = 50)]
+#[allow(dead_code)]
+pub struct ModuleCode(String);
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tp)]

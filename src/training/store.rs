@@ -42,7 +42,9 @@ pub fn insert_programme(
 ) -> Result<ProgrammeRow, ApiError> {
     crate::db::references::ensure_project(conn, &form.project_id, "project_id")?;
     let modules = form.modules.take().unwrap_or_else(default_modules);
-    guard(check_modules(&modules))?;
+    let mut errors = check_modules(&modules);
+    errors.extend(form.completion.check());
+    guard(errors)?;
     let id = new_id();
     let now = now();
     diesel::insert_into(tr::table)
@@ -52,6 +54,7 @@ pub fn insert_programme(
             tr::name.eq(form.name.trim()),
             tr::description.eq(trimmed(&form.description)),
             tr::modules.eq(to_column(&modules)?),
+            tr::completion.eq(to_column(&form.completion)?),
             tr::created_at.eq(now),
             tr::updated_at.eq(now),
             tr::version.eq(1_i64),
@@ -68,13 +71,19 @@ fn modules_in_use(conn: &mut DbConn, programme: &str) -> Result<HashSet<String>,
     let groups = tg::table
         .filter(tg::programme_id.eq(programme))
         .select(tg::id);
-    Ok(ts::table
+    let mut codes = HashSet::new();
+    for listed in ts::table
         .filter(ts::group_id.eq_any(groups))
-        .select(ts::module_code)
+        .select(ts::module_codes)
         .distinct()
         .load::<String>(conn)?
-        .into_iter()
-        .collect())
+    {
+        codes.extend(crate::db::json::stored::<Vec<String>>(
+            &listed,
+            "module_codes",
+        )?);
+    }
+    Ok(codes)
 }
 
 /// Applies `changes` to a programme; a module a session covers cannot go.
@@ -84,9 +93,14 @@ pub fn update_programme(
     current: ProgrammeRow,
     changes: UpdateProgramme,
 ) -> Result<ProgrammeRow, ApiError> {
+    let mut errors = changes
+        .completion
+        .as_ref()
+        .map(|c| c.check())
+        .unwrap_or_default();
     let modules = match &changes.modules {
         Some(m) => {
-            let mut errors = check_modules(m);
+            errors.extend(check_modules(m));
             for code in modules_in_use(conn, current.id())? {
                 if !m.iter().any(|x| x.code == code) {
                     errors.push(FieldError::new(
@@ -96,10 +110,14 @@ pub fn update_programme(
                     ));
                 }
             }
-            guard(errors)?;
             m.clone()
         }
         None => current.module_list()?,
+    };
+    guard(errors)?;
+    let completion = match &changes.completion {
+        Some(c) => c.clone(),
+        None => current.completion_rule()?,
     };
     diesel::update(tr::table.find(current.id()))
         .set((
@@ -112,6 +130,7 @@ pub fn update_programme(
                 .clone()
                 .map_or(current.description.clone(), |d| trimmed(&d))),
             tr::modules.eq(to_column(&modules)?),
+            tr::completion.eq(to_column(&completion)?),
             tr::updated_at.eq(now()),
             tr::version.eq(current.version + 1),
         ))
@@ -217,7 +236,7 @@ pub fn update_group(
 }
 
 /// Takes the schedule lock for the rest of the transaction.
-fn lock_schedule(conn: &mut DbConn) -> Result<(), ApiError> {
+pub(crate) fn lock_schedule(conn: &mut DbConn) -> Result<(), ApiError> {
     const KEY: i64 = 0x0074_7261_696e_696e; // "trainin"
     if let DbConn::Postgres(pg) = conn {
         diesel::sql_query(format!("SELECT pg_advisory_xact_lock({KEY})")).execute(pg)?;
@@ -228,7 +247,7 @@ fn lock_schedule(conn: &mut DbConn) -> Result<(), ApiError> {
 /// A session as it would be after a write.
 #[derive(Debug, Clone)]
 pub struct Planned {
-    pub module_code: String,
+    pub module_codes: Vec<String>,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub place: Option<String>,
@@ -265,16 +284,21 @@ fn check_session(
             "a session ends after it starts",
         ));
     }
-    if !programme
-        .module_list()?
-        .iter()
-        .any(|m| m.code == s.module_code)
-    {
-        errors.push(FieldError::new(
-            "module_code",
-            "unknown",
-            format!("the programme has no module `{}`", s.module_code),
-        ));
+    let modules = programme.module_list()?;
+    for (i, code) in s.module_codes.iter().enumerate() {
+        if !modules.iter().any(|m| m.code == *code) {
+            errors.push(FieldError::new(
+                format!("module_codes[{i}]"),
+                "unknown",
+                format!("the programme has no module `{code}`"),
+            ));
+        } else if s.module_codes[..i].contains(code) {
+            errors.push(FieldError::new(
+                format!("module_codes[{i}]"),
+                "not_unique",
+                format!("the module `{code}` is named twice"),
+            ));
+        }
     }
     let (starts_on, ends_on): (Option<NaiveDate>, Option<NaiveDate>) = projects::table
         .find(&programme.project_id)
@@ -384,7 +408,7 @@ pub fn insert_session(
     form: CreateSession,
 ) -> Result<SessionRow, ApiError> {
     let planned = Planned {
-        module_code: form.module_code.clone(),
+        module_codes: form.module_codes.clone(),
         starts_at: naive(form.starts_at),
         ends_at: naive(form.ends_at),
         place: trimmed(&form.place),
@@ -398,7 +422,7 @@ pub fn insert_session(
         .values((
             ts::id.eq(&id),
             ts::group_id.eq(group.id()),
-            ts::module_code.eq(&planned.module_code),
+            ts::module_codes.eq(to_column(&planned.module_codes)?),
             ts::starts_at.eq(planned.starts_at),
             ts::ends_at.eq(planned.ends_at),
             ts::place.eq(&planned.place),
@@ -425,10 +449,10 @@ pub fn update_session(
 ) -> Result<SessionRow, ApiError> {
     let group: GroupRow = record::find(conn, &current.group_id)?;
     let planned = Planned {
-        module_code: changes
-            .module_code
-            .clone()
-            .unwrap_or_else(|| current.module_code.clone()),
+        module_codes: match &changes.module_codes {
+            Some(m) => m.clone(),
+            None => current.module_list()?,
+        },
         starts_at: changes.starts_at.map_or(current.starts_at, naive),
         ends_at: changes.ends_at.map_or(current.ends_at, naive),
         place: changes
@@ -447,7 +471,7 @@ pub fn update_session(
     check_session(conn, &group, &planned, Some(current.id()))?;
     diesel::update(ts::table.find(current.id()))
         .set((
-            ts::module_code.eq(&planned.module_code),
+            ts::module_codes.eq(to_column(&planned.module_codes)?),
             ts::starts_at.eq(planned.starts_at),
             ts::ends_at.eq(planned.ends_at),
             ts::place.eq(&planned.place),
@@ -468,6 +492,18 @@ pub fn delete_session(
     caller: &Caller,
     current: SessionRow,
 ) -> Result<(), ApiError> {
+    let marked: i64 = crate::db::schema::training_attendance::table
+        .filter(crate::db::schema::training_attendance::session_id.eq(current.id()))
+        .count()
+        .get_result(conn)?;
+    if marked > 0 {
+        return Err(ApiError::new(
+            ProblemCode::Conflict,
+            format!(
+                "The session has attendance recorded for {marked} participant(s); it stays, as a record of who was there."
+            ),
+        ));
+    }
     diesel::delete(ts::table.find(current.id())).execute(conn)?;
     audit::record(
         conn,
@@ -588,6 +624,24 @@ pub fn enrol(
     }
     check_room(conn, group)?;
     check_person_free(conn, &form.person_id, group.id(), None)?;
+    insert_participant(
+        conn,
+        caller,
+        group,
+        &form.person_id,
+        form.category.as_deref(),
+    )
+}
+
+/// Inserts `person` into `group` as checked by the caller (a place free, not
+/// in another group of the programme, no clash).
+pub fn insert_participant(
+    conn: &mut DbConn,
+    caller: &Caller,
+    group: &GroupRow,
+    person: &str,
+    category: Option<&str>,
+) -> Result<ParticipantRow, ApiError> {
     let id = new_id();
     let now = now();
     diesel::insert_into(tp::table)
@@ -595,15 +649,16 @@ pub fn enrol(
             tp::id.eq(&id),
             tp::programme_id.eq(&group.programme_id),
             tp::group_id.eq(group.id()),
-            tp::person_id.eq(&form.person_id),
-            tp::category.eq(&form.category),
+            tp::person_id.eq(person),
+            tp::category.eq(category),
             tp::created_at.eq(now),
             tp::updated_at.eq(now),
             tp::version.eq(1_i64),
         ))
         .execute(conn)?;
     let change = Change::new("training_participant", &id, "create")
-        .form(&form, &[])
+        .value("person_id", person)
+        .value("category", category)
         .value("group_id", group.id());
     audit::record(conn, caller, change)?;
     record::find(conn, &id)
@@ -672,6 +727,9 @@ pub fn remove_participant(
     caller: &Caller,
     current: ParticipantRow,
 ) -> Result<(), ApiError> {
+    // Their attendance goes with them (a certificate, issued as it was, stays).
+    use crate::db::schema::training_attendance as ta;
+    diesel::delete(ta::table.filter(ta::participant_id.eq(current.id()))).execute(conn)?;
     diesel::delete(tp::table.find(current.id())).execute(conn)?;
     let change = Change::new("training_participant", current.id(), "delete")
         .value("group_id", &current.group_id);

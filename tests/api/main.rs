@@ -28,3 +28,5 @@ mod support;
 mod swagger_ui;
 mod territorial_units;
 mod training;
+mod training_assignment;
+mod training_results;

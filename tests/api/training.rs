@@ -72,7 +72,7 @@ async fn session(
     app.post_json_as(
         token,
         &format!("/api/v1/training-groups/{group}/sessions"),
-        json!({"module_code": "consulting_draft_acts", "starts_at": starts, "ends_at": ends,
+        json!({"module_codes": ["consulting_draft_acts"], "starts_at": starts, "ends_at": ends,
                "place": "Zgorzelec", "format": "residential", "trainer_ids": trainers}),
     )
     .await
@@ -191,7 +191,7 @@ async fn the_schedule_refuses_clashes_and_names_them() {
         .post_json_as(
             &s.coordinator,
             &format!("/api/v1/training-groups/{}/sessions", s.group),
-            json!({"module_code": "juggling", "starts_at": "2026-12-31T09:00:00Z",
+            json!({"module_codes": ["juggling"], "starts_at": "2026-12-31T09:00:00Z",
                    "ends_at": "2026-12-31T08:00:00Z", "format": "online", "trainer_ids": [plain]}),
         )
         .await;
@@ -200,7 +200,7 @@ async fn the_schedule_refuses_clashes_and_names_them() {
         fields(&problem),
         vec![
             ("ends_at".into(), "before_start".into()),
-            ("module_code".into(), "unknown".into()),
+            ("module_codes[0]".into(), "unknown".into()),
             ("starts_at".into(), "outside_project".into()),
             ("trainer_ids[0]".into(), "not_a_trainer".into()),
         ]
@@ -300,7 +300,7 @@ async fn the_schedule_refuses_clashes_and_names_them() {
         .post_json_as(
             &s.coordinator,
             &format!("/api/v1/training-groups/{elsewhere}/sessions"),
-            json!({"module_code": "equal_treatment", "starts_at": "2027-02-10T10:00:00Z",
+            json!({"module_codes": ["equal_treatment"], "starts_at": "2027-02-10T10:00:00Z",
                    "ends_at": "2027-02-10T12:00:00Z", "format": "on_site"}),
         )
         .await;

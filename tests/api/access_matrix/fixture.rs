@@ -1,0 +1,464 @@
+//! The records the access matrix's requests point at, and the request each
+//! operation sends.
+
+use actix_web::test::TestRequest;
+use coopera::auth::Role;
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, user_actor};
+
+/// The records the requests point at.
+pub struct Fixture {
+    pub org: String,
+    pub other_org: String,
+    pub person: String,
+    pub member: String,
+    pub project: String,
+    pub other_project: String,
+    pub coordinator: String,
+    pub user: String,
+    pub client: String,
+    pub partnership: String,
+    pub partner_member: String,
+    pub task: String,
+    pub activity: String,
+    pub campaign: String,
+    pub indicator: String,
+    pub good_practice: String,
+    pub call: String,
+    pub application: String,
+    pub application_token: String,
+    pub reviewer: String,
+    pub programme: String,
+    pub group: String,
+    pub other_group: String,
+    pub session: String,
+    pub participant: String,
+    pub trainer: String,
+    pub certificate: String,
+    pub certificate_number: String,
+}
+
+pub async fn fixture(app: &TestApp) -> Fixture {
+    let org = app
+        .create_org(json!({"name": "Fundacja A", "kind": "ngo", "country": "PL"}))
+        .await;
+    let other_org = app
+        .create_org(json!({"name": "Fundacja B", "kind": "ngo", "country": "PL"}))
+        .await;
+    let person = app
+        .create_person(json!({"full_name": "Osoba A", "organization_id": org}))
+        .await;
+    let admin = app.admin_token();
+    let members = app
+        .get_as(&admin, &format!("/api/v1/organizations/{org}/members"))
+        .await
+        .json();
+    let member = members["items"][0]["id"].as_str().unwrap().to_owned();
+    let project = app.create_project("P-THIS").await;
+    let other_project = app.create_project("P-OTHER").await;
+    let coordinator = app.create_person(json!({"full_name": "Koordynator"})).await;
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/projects/{project}/coordinators"),
+            json!({"person_id": coordinator}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let user = app
+        .create_user(
+            "someone@example.org",
+            "a long enough passphrase",
+            vec![],
+            None,
+        )
+        .await;
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/api-clients",
+            json!({"organization_id": org, "name": "CRM", "scopes": ["organizations:read"]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let client = res.json()["client"]["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/partnerships",
+            json!({"name": "Partnerstwo", "project_id": project}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let partnership = res.json()["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/v1/partnerships/{partnership}/members");
+    let res = app
+        .post_json_as(
+            &admin,
+            &uri,
+            json!({"organization_id": org, "role": "lead"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = app
+        .post_json_as(
+            &admin,
+            &uri,
+            json!({"organization_id": other_org, "role": "partner"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let partner_member = res.json()["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/partnerships/{partnership}/responsibilities"),
+            json!({"member_id": partner_member, "category": "campaign", "title": "9 November"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let task = res.json()["id"].as_str().unwrap().to_owned();
+    let created = |res: crate::support::TestResponse| {
+        assert_eq!(res.status, 201, "{}", res.text());
+        res.json()["id"].as_str().unwrap().to_owned()
+    };
+    let campaign = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/projects/{project}/campaigns"),
+            json!({"name": "9 November", "starts_on": "2026-11-09", "ends_on": "2026-11-09",
+                   "min_actions_per_location": 2, "locations": ["Cluj-Napoca", "Dej"]}),
+        )
+        .await,
+    );
+    let activity = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/projects/{project}/activities"),
+            json!({"type": "campaign_action", "title": "Flash mob", "held_on": "2026-11-09",
+                   "place": "Dej", "campaign_id": campaign, "organizer_organization_id": org}),
+        )
+        .await,
+    );
+    let indicator = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/projects/{project}/indicators"),
+            json!({"name": "Actions", "unit": "actions", "target": 10, "kind": "activity_count"}),
+        )
+        .await,
+    );
+    let good_practice = created(
+        app.post_json_as(
+            &admin,
+            "/api/v1/good-practices",
+            json!({"project_id": project, "organization_id": org, "title": "Practice",
+                   "description": "D", "plane": 3}),
+        )
+        .await,
+    );
+    let call = created(
+        app.post_json_as(
+            &admin,
+            "/api/v1/calls",
+            json!({"project_id": project, "title": "Nabór", "regulations": "R",
+                   "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z",
+                   "selection_mode": "review",
+                   "criteria": [{"code": "quality", "name": "Q", "weight": 1, "max_points": 5}],
+                   "categories": [{"code": "ngo", "name": "NGO", "quota": 5}]}),
+        )
+        .await,
+    );
+    let reviewer = coopera::db::new_id();
+    app.token(&user_actor(&reviewer, None, vec![Role::Reviewer]));
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::put()
+                .uri(&format!("/api/v1/calls/{call}/reviewers"))
+                .set_json(json!({"user_ids": [reviewer]})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .post_json_as(&admin, &format!("/api/v1/calls/{call}/open"), json!({}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .post_json(
+            &format!("/api/v1/calls/{call}/applications"),
+            json!({"category": "ngo", "name": "Ana", "email": "ana@example.org",
+                   "consents": ["personal_data"]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let receipt = res.json();
+    let application = receipt["application"]["id"].as_str().unwrap().to_owned();
+    let application_token = receipt["management_token"].as_str().unwrap().to_owned();
+    let programme = created(
+        app.post_json_as(
+            &admin,
+            "/api/v1/training-programmes",
+            json!({"project_id": project, "name": "Szkolenia"}),
+        )
+        .await,
+    );
+    let groups = format!("/api/v1/training-programmes/{programme}/groups");
+    let group = created(
+        app.post_json_as(&admin, &groups, json!({"name": "G1", "capacity": 50}))
+            .await,
+    );
+    let other_group = created(
+        app.post_json_as(&admin, &groups, json!({"name": "G2", "capacity": 50}))
+            .await,
+    );
+    let trainer = coopera::db::new_id();
+    app.token(&user_actor(&trainer, None, vec![Role::Trainer]));
+    let session = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/training-groups/{group}/sessions"),
+            json!({"module_codes": ["consulting_draft_acts"], "starts_at": "2027-02-10T09:00:00Z",
+                   "ends_at": "2027-02-10T16:00:00Z", "format": "on_site", "trainer_ids": [trainer]}),
+        )
+        .await,
+    );
+    let participant = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/training-groups/{group}/participants"),
+            json!({"person_id": person}),
+        )
+        .await,
+    );
+    // A past session of every module, attended: a certificate.
+    let all_modules: Vec<String> = coopera::training::rules::default_modules()
+        .into_iter()
+        .map(|m| m.code)
+        .collect();
+    let held = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/training-groups/{group}/sessions"),
+            json!({"module_codes": all_modules, "starts_at": "2025-02-10T09:00:00Z",
+                   "ends_at": "2025-02-10T16:00:00Z", "format": "on_site"}),
+        )
+        .await,
+    );
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::put()
+                .uri(&format!("/api/v1/training-sessions/{held}/attendance"))
+                .set_json(
+                    json!({"records": [{"participant_id": participant, "status": "present"}]}),
+                ),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let res = app
+        .send_as(
+            &admin,
+            TestRequest::post().uri(&format!(
+                "/api/v1/training-programmes/{programme}/certificates"
+            )),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let certificate = res.json()["issued"][0].clone();
+    Fixture {
+        trainer,
+        certificate: certificate["id"].as_str().unwrap().to_owned(),
+        certificate_number: certificate["number"].as_str().unwrap().to_owned(),
+        programme,
+        group,
+        other_group,
+        session,
+        participant,
+        reviewer,
+        call,
+        application,
+        application_token,
+        activity,
+        campaign,
+        indicator,
+        good_practice,
+        task,
+        partnership,
+        partner_member,
+        org,
+        other_org,
+        person,
+        member,
+        project,
+        other_project,
+        coordinator,
+        user,
+        client,
+    }
+}
+
+/// A request for the operation that the service would carry out if allowed.
+pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> TestRequest {
+    let unique = format!("{op}-{n}");
+    let id = if path.starts_with("/api/v1/partnerships") {
+        f.partnership.clone()
+    } else if path.starts_with("/api/v1/activities") {
+        f.activity.clone()
+    } else if path.starts_with("/api/v1/campaigns") {
+        f.campaign.clone()
+    } else if path.starts_with("/api/v1/indicators") {
+        f.indicator.clone()
+    } else if path.starts_with("/api/v1/good-practices") {
+        f.good_practice.clone()
+    } else if path.starts_with("/api/v1/training-programmes") {
+        f.programme.clone()
+    } else if path.starts_with("/api/v1/training-groups") {
+        f.group.clone()
+    } else if path.starts_with("/api/v1/training-sessions") {
+        f.session.clone()
+    } else if path.starts_with("/api/v1/training-participants") {
+        f.participant.clone()
+    } else if path.starts_with("/api/v1/training-certificates") {
+        f.certificate.clone()
+    } else if path.starts_with("/api/v1/calls") {
+        f.call.clone()
+    } else if path.starts_with("/api/v1/applications") {
+        f.application.clone()
+    } else if path.starts_with("/api/v1/organizations") {
+        f.org.clone()
+    } else if path.starts_with("/api/v1/people") {
+        f.person.clone()
+    } else if path.starts_with("/api/v1/projects") {
+        f.project.clone()
+    } else if path.starts_with("/api/v1/users") {
+        f.user.clone()
+    } else {
+        f.client.clone()
+    };
+    let uri = path
+        .replace("{id}", &id)
+        .replace(
+            "{member_id}",
+            if path.starts_with("/api/v1/partnerships") {
+                &f.partner_member
+            } else {
+                &f.member
+            },
+        )
+        .replace("{person_id}", &f.coordinator)
+        .replace("{task_id}", &f.task)
+        .replace("{number}", &f.certificate_number)
+        .replace(
+            "{code}",
+            if path.starts_with("/problems") {
+                "not_found"
+            } else {
+                "02"
+            },
+        );
+    let body: Option<Value> = match op {
+        "create_user" => Some(
+            json!({"email": format!("{unique}@example.org"), "display_name": "X", "password": "a long enough passphrase"}),
+        ),
+        "update_user" => Some(json!({"display_name": unique})),
+        "create_api_client" => {
+            Some(json!({"organization_id": f.org, "name": unique, "scopes": ["people:read"]}))
+        }
+        "create_organization" => Some(json!({"name": unique, "kind": "ngo", "country": "PL"})),
+        "update_organization" => Some(json!({"phone": unique})),
+        "add_organization_member" => {
+            Some(json!({"person_id": f.coordinator, "role": "org_member"}))
+        }
+        "update_organization_member" => Some(json!({"position": unique})),
+        "create_person" => Some(json!({"full_name": unique})),
+        "update_person" => Some(json!({"position": unique})),
+        "create_project" => Some(json!({"code": unique, "title": "T"})),
+        "update_project" => Some(json!({"description": unique})),
+        "add_project_coordinator" => Some(json!({"person_id": f.person})),
+        "create_partnership" => Some(json!({"name": unique, "project_id": f.project})),
+        "update_partnership" => Some(json!({"purpose": unique})),
+        "dissolve_partnership" => Some(json!({"reason": unique})),
+        "add_partnership_member" => Some(json!({"organization_id": f.org, "role": "partner"})),
+        "update_partnership_member" => Some(json!({"local_coordinator_person_id": null})),
+        "leave_partnership" => Some(json!({})),
+        "create_responsibility" => {
+            Some(json!({"member_id": f.partner_member, "category": "launch", "title": unique}))
+        }
+        "update_responsibility" => Some(json!({"title": unique})),
+        "complete_responsibility" => Some(json!({"evidence": unique})),
+        "apply_responsibility_template" => Some(json!({})),
+        "create_activity" => Some(
+            json!({"type": "workshop", "title": unique, "held_on": "2026-05-01", "organizer_organization_id": f.org}),
+        ),
+        "update_activity" => Some(json!({"title": unique})),
+        "create_campaign" => Some(
+            json!({"name": unique, "starts_on": "2026-05-01", "ends_on": "2026-05-02", "min_actions_per_location": 1, "locations": ["Turda"]}),
+        ),
+        "update_campaign" => Some(json!({"name": unique})),
+        "create_indicator" => {
+            Some(json!({"name": unique, "unit": "people", "target": 5, "kind": "manual"}))
+        }
+        "update_indicator" => Some(json!({"name": unique})),
+        "create_good_practice" => Some(
+            json!({"project_id": f.project, "organization_id": f.org, "title": unique, "description": "D", "plane": 1}),
+        ),
+        "update_good_practice" => Some(json!({"title": unique})),
+        "reject_good_practice" => Some(json!({"reason": unique})),
+        "create_call" => Some(
+            json!({"project_id": f.project, "title": unique, "regulations": "R",
+                   "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z",
+                   "categories": [{"code": "ngo", "name": "NGO", "quota": 1}]}),
+        ),
+        "update_call" => Some(json!({"title": unique})),
+        "cancel_call" => Some(json!({"reason": unique})),
+        "create_programme" => Some(json!({"project_id": f.project, "name": unique})),
+        "update_programme" => Some(json!({"name": unique})),
+        "create_group" => Some(json!({"name": unique, "capacity": 5})),
+        "update_group" => Some(json!({"place": unique})),
+        "create_session" => Some(
+            json!({"module_codes": ["local_partnerships"], "starts_at": format!("2027-03-{:02}T09:00:00Z", n + 1),
+                   "ends_at": format!("2027-03-{:02}T16:00:00Z", n + 1), "format": "online"}),
+        ),
+        "update_session" => Some(json!({"place": unique})),
+        "enrol" => Some(json!({"person_id": f.coordinator})),
+        "move_participant" => Some(json!({"group_id": f.other_group})),
+        "put_attendance" => {
+            Some(json!({"records": [{"participant_id": f.participant, "status": "present"}]}))
+        }
+        "revoke_certificate" => Some(json!({"reason": unique})),
+        "assign_applicants" => Some(json!({"call_id": f.call, "seed": n})),
+        "set_reviewers" => Some(json!({"user_ids": [f.reviewer]})),
+        "put_review" => Some(json!({"scores": {"quality": 3}, "note": unique})),
+        "apply" => Some(
+            json!({"category": "ngo", "name": "X", "email": format!("{unique}@example.org"),
+                   "consents": ["personal_data"]}),
+        ),
+        _ => None,
+    };
+    let req = match method {
+        "get" => TestRequest::get(),
+        "post" => TestRequest::post(),
+        "patch" => TestRequest::patch(),
+        "put" => TestRequest::put(),
+        "delete" => TestRequest::delete(),
+        other => panic!("method {other}"),
+    }
+    .uri(&uri);
+    let req = if path.starts_with("/api/v1/my-application") {
+        req.insert_header(("Application-Token", f.application_token.as_str()))
+    } else {
+        req
+    };
+    match (op, body) {
+        ("issue_token", _) => req.set_form([
+            ("grant_type", "password"),
+            ("username", "nobody@example.org"),
+            ("password", "wrong"),
+        ]),
+        ("revoke_token", _) => req.set_form([("token", "rt_unknown")]),
+        (_, Some(body)) => req.set_json(body),
+        (_, None) => req,
+    }
+}

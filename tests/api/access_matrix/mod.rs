@@ -1,0 +1,412 @@
+//! The access matrix: every operation of the OpenAPI document, called by every
+//! kind of caller, is allowed or refused exactly as the policy says. An operation
+//! missing from the table below fails the test, so no endpoint ships without an
+//! access decision.
+
+use std::collections::BTreeMap;
+
+use coopera::auth::{Actor, Role};
+use serde_json::Value;
+
+use crate::support::{TestApp, client_actor, user_actor};
+
+mod fixture;
+use fixture::{Fixture, fixture, request};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Caller {
+    Anonymous,
+    Admin,
+    CoordinatorOfThisProject,
+    CoordinatorOfAnotherProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+    OrgMemberOfThisOrganisation,
+    ClientWithScopes,
+    ClientWithoutScopes,
+    /// A user with the `reviewer` role whom the call names.
+    ReviewerOfThisCall,
+    /// A user with the `reviewer` role whom the call does not name.
+    ReviewerOfAnotherCall,
+    /// A user with the `trainer` role who gives the session.
+    TrainerOfThisSession,
+    /// A user with the `trainer` role who does not.
+    TrainerOfAnotherSession,
+}
+
+use Caller::*;
+
+const ALL: [Caller; 13] = [
+    Anonymous,
+    Admin,
+    CoordinatorOfThisProject,
+    CoordinatorOfAnotherProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+    OrgMemberOfThisOrganisation,
+    ClientWithScopes,
+    ClientWithoutScopes,
+    ReviewerOfThisCall,
+    ReviewerOfAnotherCall,
+    TrainerOfThisSession,
+    TrainerOfAnotherSession,
+];
+const PUBLIC: &[Caller] = &ALL;
+const SIGNED_IN: &[Caller] = &[
+    Admin,
+    CoordinatorOfThisProject,
+    CoordinatorOfAnotherProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+    OrgMemberOfThisOrganisation,
+    ClientWithScopes,
+    ClientWithoutScopes,
+    ReviewerOfThisCall,
+    ReviewerOfAnotherCall,
+    TrainerOfThisSession,
+    TrainerOfAnotherSession,
+];
+const DIRECTORY: &[Caller] = &[
+    Admin,
+    CoordinatorOfThisProject,
+    CoordinatorOfAnotherProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+    OrgMemberOfThisOrganisation,
+    ClientWithScopes,
+    ReviewerOfThisCall,
+    ReviewerOfAnotherCall,
+    TrainerOfThisSession,
+    TrainerOfAnotherSession,
+];
+const ADMIN: &[Caller] = &[Admin];
+/// The partnership belongs to this project and its lead is this organisation.
+const PARTNERSHIP_MANAGERS: &[Caller] =
+    &[Admin, CoordinatorOfThisProject, OrgAdminOfThisOrganisation];
+const TASK_PROGRESSORS: &[Caller] = &[
+    Admin,
+    CoordinatorOfThisProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+];
+
+/// Project records (activities, campaigns, indicators) are the coordinators'.
+const PROJECT_MANAGERS: &[Caller] = &[Admin, CoordinatorOfThisProject];
+/// The activity is organised by this organisation, the lead of the project's
+/// partnership.
+const ACTIVITY_RECORDERS: &[Caller] =
+    &[Admin, CoordinatorOfThisProject, OrgAdminOfThisOrganisation];
+/// The good practice is this organisation's proposal in this project.
+const PROPOSERS: &[Caller] = &[
+    Admin,
+    CoordinatorOfThisProject,
+    OrgAdminOfThisOrganisation,
+    OrgMemberOfThisOrganisation,
+];
+
+/// A call's applicants' data: its managers and its reviewers.
+const APPLICATION_READERS: &[Caller] = &[Admin, CoordinatorOfThisProject, ReviewerOfThisCall];
+/// Scoring the call's applications: its reviewers (and admins).
+const REVIEWERS: &[Caller] = &[Admin, ReviewerOfThisCall];
+/// A session's attendance: the project's managers and its trainers.
+const ATTENDANCE_TAKERS: &[Caller] = &[Admin, CoordinatorOfThisProject, TrainerOfThisSession];
+
+/// Callers for whom the record does not exist: a proposal is hidden from all
+/// but its organisation and the project's coordinators, so they get 404.
+fn hidden(op: &str, caller: Caller) -> bool {
+    op.ends_with("_good_practice")
+        && op != "create_good_practice"
+        && matches!(
+            caller,
+            CoordinatorOfAnotherProject
+                | OrgAdminOfAnotherOrganisation
+                | ReviewerOfThisCall
+                | ReviewerOfAnotherCall
+                | TrainerOfThisSession
+                | TrainerOfAnotherSession
+        )
+}
+
+/// Who may call each operation.
+fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
+    BTreeMap::from([
+        ("get_liveness", PUBLIC),
+        ("get_readiness", PUBLIC),
+        ("list_problems", PUBLIC),
+        ("get_problem", PUBLIC),
+        ("list_territorial_units", PUBLIC),
+        ("get_territorial_unit", PUBLIC),
+        ("get_cooperation_model", PUBLIC),
+        ("issue_token", PUBLIC),
+        ("revoke_token", PUBLIC),
+        ("get_me", SIGNED_IN),
+        ("list_users", ADMIN),
+        ("create_user", ADMIN),
+        ("get_user", ADMIN),
+        ("update_user", ADMIN),
+        ("list_api_clients", ADMIN),
+        ("create_api_client", ADMIN),
+        ("get_api_client", ADMIN),
+        ("rotate_api_client_secret", ADMIN),
+        ("revoke_api_client", ADMIN),
+        ("list_audit_entries", ADMIN),
+        ("list_organizations", DIRECTORY),
+        ("get_organization", DIRECTORY),
+        ("list_organization_members", DIRECTORY),
+        ("get_organization_member", DIRECTORY),
+        // The person themself, too (tested in people.rs): no caller here is.
+        ("accept_organization_membership", ADMIN),
+        (
+            "create_organization",
+            &[Admin, CoordinatorOfThisProject, CoordinatorOfAnotherProject],
+        ),
+        (
+            "update_organization",
+            &[Admin, OrgAdminOfThisOrganisation, ClientWithScopes],
+        ),
+        ("archive_organization", ADMIN),
+        (
+            "add_organization_member",
+            &[Admin, OrgAdminOfThisOrganisation],
+        ),
+        (
+            "update_organization_member",
+            &[Admin, OrgAdminOfThisOrganisation],
+        ),
+        (
+            "remove_organization_member",
+            &[Admin, OrgAdminOfThisOrganisation],
+        ),
+        ("list_people", DIRECTORY),
+        ("get_person", DIRECTORY),
+        (
+            "create_person",
+            &[
+                Admin,
+                CoordinatorOfThisProject,
+                CoordinatorOfAnotherProject,
+                OrgAdminOfThisOrganisation,
+                OrgAdminOfAnotherOrganisation,
+                ClientWithScopes,
+            ],
+        ),
+        (
+            "update_person",
+            &[Admin, OrgAdminOfThisOrganisation, ClientWithScopes],
+        ),
+        ("list_projects", DIRECTORY),
+        ("get_project", DIRECTORY),
+        ("list_project_coordinators", DIRECTORY),
+        ("create_project", ADMIN),
+        ("update_project", &[Admin, CoordinatorOfThisProject]),
+        ("activate_project", &[Admin, CoordinatorOfThisProject]),
+        ("close_project", &[Admin, CoordinatorOfThisProject]),
+        ("add_project_coordinator", ADMIN),
+        ("remove_project_coordinator", ADMIN),
+        ("list_partnerships", DIRECTORY),
+        ("get_partnership", DIRECTORY),
+        ("list_partnership_members", DIRECTORY),
+        ("get_partnership_member", DIRECTORY),
+        ("get_responsibility", DIRECTORY),
+        ("get_partnership_sector_mix", DIRECTORY),
+        ("list_organization_partnerships", DIRECTORY),
+        ("create_partnership", &[Admin, CoordinatorOfThisProject]),
+        ("update_partnership", PARTNERSHIP_MANAGERS),
+        ("activate_partnership", PARTNERSHIP_MANAGERS),
+        ("suspend_partnership", PARTNERSHIP_MANAGERS),
+        ("resume_partnership", PARTNERSHIP_MANAGERS),
+        ("dissolve_partnership", PARTNERSHIP_MANAGERS),
+        ("add_partnership_member", PARTNERSHIP_MANAGERS),
+        ("update_partnership_member", PARTNERSHIP_MANAGERS),
+        ("leave_partnership", PARTNERSHIP_MANAGERS),
+        ("list_responsibilities", DIRECTORY),
+        ("create_responsibility", PARTNERSHIP_MANAGERS),
+        ("apply_responsibility_template", PARTNERSHIP_MANAGERS),
+        ("update_responsibility", PARTNERSHIP_MANAGERS),
+        ("cancel_responsibility", PARTNERSHIP_MANAGERS),
+        // The task belongs to the partner member, the other organisation.
+        ("start_responsibility", TASK_PROGRESSORS),
+        ("complete_responsibility", TASK_PROGRESSORS),
+        ("list_activities", DIRECTORY),
+        ("get_activity", DIRECTORY),
+        ("create_activity", ACTIVITY_RECORDERS),
+        ("update_activity", ACTIVITY_RECORDERS),
+        ("delete_activity", ACTIVITY_RECORDERS),
+        ("list_campaigns", DIRECTORY),
+        ("get_campaign", DIRECTORY),
+        ("get_campaign_report", DIRECTORY),
+        ("create_campaign", PROJECT_MANAGERS),
+        ("update_campaign", PROJECT_MANAGERS),
+        ("list_indicators", DIRECTORY),
+        ("get_indicator", DIRECTORY),
+        ("get_project_report", DIRECTORY),
+        ("create_indicator", PROJECT_MANAGERS),
+        ("update_indicator", PROJECT_MANAGERS),
+        ("list_good_practices", DIRECTORY),
+        (
+            "get_good_practice",
+            &[
+                Admin,
+                CoordinatorOfThisProject,
+                OrgAdminOfThisOrganisation,
+                OrgMemberOfThisOrganisation,
+                ClientWithScopes,
+            ],
+        ),
+        ("create_good_practice", PROPOSERS),
+        ("update_good_practice", PROPOSERS),
+        ("accept_good_practice", PROJECT_MANAGERS),
+        ("reject_good_practice", PROJECT_MANAGERS),
+        // The call is open: public; its applicants' data are its managers'.
+        ("list_calls", PUBLIC),
+        ("get_call", PUBLIC),
+        ("create_call", PROJECT_MANAGERS),
+        ("update_call", PROJECT_MANAGERS),
+        ("open_call", PROJECT_MANAGERS),
+        ("close_call", PROJECT_MANAGERS),
+        ("finalize_call", PROJECT_MANAGERS),
+        ("cancel_call", PROJECT_MANAGERS),
+        ("anonymize_call", PROJECT_MANAGERS),
+        ("export_applications", APPLICATION_READERS),
+        ("apply", PUBLIC),
+        ("list_applications", APPLICATION_READERS),
+        ("get_application", APPLICATION_READERS),
+        ("set_reviewers", PROJECT_MANAGERS),
+        ("put_review", REVIEWERS),
+        ("get_my_review", REVIEWERS),
+        ("list_reviews", PROJECT_MANAGERS),
+        // With the application's management token, whoever holds it.
+        ("get_my_application", PUBLIC),
+        ("withdraw_my_application", PUBLIC),
+        ("confirm_my_application", PUBLIC),
+        // Training is read like projects; planned by the project's managers.
+        ("list_programmes", DIRECTORY),
+        ("get_programme", DIRECTORY),
+        ("create_programme", PROJECT_MANAGERS),
+        ("update_programme", PROJECT_MANAGERS),
+        ("list_groups", DIRECTORY),
+        ("get_group", DIRECTORY),
+        ("create_group", PROJECT_MANAGERS),
+        ("update_group", PROJECT_MANAGERS),
+        ("list_sessions", DIRECTORY),
+        ("get_session", DIRECTORY),
+        ("create_session", PROJECT_MANAGERS),
+        ("update_session", PROJECT_MANAGERS),
+        ("delete_session", PROJECT_MANAGERS),
+        ("list_participants", PROJECT_MANAGERS),
+        ("get_participant", PROJECT_MANAGERS),
+        ("enrol", PROJECT_MANAGERS),
+        ("move_participant", PROJECT_MANAGERS),
+        ("remove_participant", PROJECT_MANAGERS),
+        ("assign_applicants", PROJECT_MANAGERS),
+        ("get_attendance", ATTENDANCE_TAKERS),
+        ("put_attendance", ATTENDANCE_TAKERS),
+        ("get_completion", PROJECT_MANAGERS),
+        ("issue_certificates", PROJECT_MANAGERS),
+        ("list_certificates", PROJECT_MANAGERS),
+        ("get_certificate", PROJECT_MANAGERS),
+        ("certificate_pdf", PROJECT_MANAGERS),
+        ("revoke_certificate", PROJECT_MANAGERS),
+        ("check_certificate", PUBLIC),
+        ("group_calendar", DIRECTORY),
+        ("participant_calendar", PROJECT_MANAGERS),
+    ])
+}
+
+fn actor(caller: Caller, f: &Fixture) -> Option<Actor> {
+    // One user (and person) for each kind of caller: the service reads a
+    // caller's roles from the database, so two kinds cannot share one.
+    let user = |roles: Vec<Role>| Some(user_actor(&format!("matrix-{caller:?}"), None, roles));
+    match caller {
+        Anonymous => None,
+        Admin => user(vec![Role::Admin]),
+        CoordinatorOfThisProject => user(vec![Role::Coordinator {
+            project_id: f.project.clone(),
+        }]),
+        CoordinatorOfAnotherProject => user(vec![Role::Coordinator {
+            project_id: f.other_project.clone(),
+        }]),
+        OrgAdminOfThisOrganisation => user(vec![Role::OrgAdmin {
+            organization_id: f.org.clone(),
+        }]),
+        OrgAdminOfAnotherOrganisation => user(vec![Role::OrgAdmin {
+            organization_id: f.other_org.clone(),
+        }]),
+        OrgMemberOfThisOrganisation => user(vec![Role::OrgMember {
+            organization_id: f.org.clone(),
+        }]),
+        ClientWithScopes => Some(client_actor(&f.org, coopera::auth::policy::SCOPES)),
+        ClientWithoutScopes => Some(client_actor(&f.org, &[])),
+        ReviewerOfThisCall => Some(user_actor(&f.reviewer, None, vec![Role::Reviewer])),
+        ReviewerOfAnotherCall => user(vec![Role::Reviewer]),
+        TrainerOfThisSession => Some(user_actor(&f.trainer, None, vec![Role::Trainer])),
+        TrainerOfAnotherSession => user(vec![Role::Trainer]),
+    }
+}
+
+#[actix_web::test]
+async fn every_operation_allows_exactly_the_callers_the_policy_names() {
+    let doc: Value = serde_json::from_str(&coopera::openapi_json()).unwrap();
+    let expected = expected();
+    let mut seen = Vec::new();
+    let mut cases = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let op_id = op["operationId"].as_str().unwrap();
+            let allowed = expected
+                .get(op_id)
+                .unwrap_or_else(|| panic!("{op_id} has no access decision in the matrix"));
+            seen.push(op_id.to_owned());
+            let app = TestApp::new().await;
+            let f = fixture(&app).await;
+            // Refused callers first, so that allowed calls cannot change what
+            // the refused ones see.
+            let mut callers = ALL.to_vec();
+            callers.sort_by_key(|c| allowed.contains(c));
+            for (n, caller) in callers.into_iter().enumerate() {
+                let mut req = request(op_id, method, path, &f, n);
+                if let Some(actor) = actor(caller, &f) {
+                    req = req
+                        .insert_header(("authorization", format!("Bearer {}", app.token(&actor))));
+                }
+                let res = app.send(req).await;
+                let status = res.status.as_u16();
+                cases += 1;
+                if allowed.contains(&caller) {
+                    assert!(
+                        status != 401 && status != 403 && status < 500,
+                        "{op_id} as {caller:?} should be allowed, got {status}: {}",
+                        res.text()
+                    );
+                } else {
+                    let want = if caller == Anonymous {
+                        401
+                    } else if hidden(op_id, caller) {
+                        404
+                    } else {
+                        403
+                    };
+                    assert_eq!(
+                        status,
+                        want,
+                        "{op_id} as {caller:?} should be refused: {}",
+                        res.text()
+                    );
+                }
+            }
+        }
+    }
+    let stale: Vec<_> = expected
+        .keys()
+        .filter(|k| !seen.iter().any(|s| s == *k))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "the matrix names operations that do not exist: {stale:?}"
+    );
+    assert_eq!(seen.len(), expected.len());
+    println!(
+        "access matrix: {} operations, {cases} caller cases",
+        seen.len()
+    );
+}

@@ -157,7 +157,7 @@ fn seed_participants(
         )?
         .0;
         let category = if i < 20 { "ngo" } else { "jst" };
-        let participant = store::enrol(
+        let participant = crate::training::enrolment::enrol(
             conn,
             caller,
             group,

@@ -16,7 +16,7 @@ use super::assignment::{Person, Seats, TargetMet, assign, spread, targets_met};
 use super::handlers::may_manage;
 use super::model::{GroupRow, ProgrammeRow, SessionRow};
 use super::rules::overlaps;
-use super::store;
+use super::{enrolment, store};
 use crate::audit::Caller;
 use crate::db::DbConn;
 use crate::db::record::{self, Record};
@@ -333,7 +333,7 @@ fn run(
                     person_for(conn, caller, a)?
                 }
             };
-            store::insert_participant(conn, caller, &groups[*g], &person, Some(&a.category))?;
+            enrolment::insert_participant(conn, caller, &groups[*g], &person, Some(&a.category))?;
             person_id = Some(person);
         } else if g.is_some() && person_id.is_none() {
             people_created += 1;

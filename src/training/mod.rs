@@ -11,6 +11,7 @@ pub mod auto_assign;
 pub mod calendar;
 pub mod certificates;
 pub mod completion;
+pub mod enrolment;
 pub mod handlers;
 pub mod model;
 pub mod participants;

@@ -5,11 +5,11 @@
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use diesel::prelude::*;
 
+use super::enrolment;
 use super::handlers::{may_manage, project_of_group};
 use super::model::{
     Enrol, GroupRow, MoveParticipant, Participant, ParticipantPage, ParticipantRow,
 };
-use super::store;
 use crate::audit::Caller;
 use crate::auth::policy::require_signed_in;
 use crate::db::DbConn;
@@ -88,7 +88,7 @@ pub async fn enrol(
         .write(move |conn| {
             let group: GroupRow = record::locked(conn, &id)?;
             may_manage(&caller, &project_of_group(conn, &group)?)?;
-            store::enrol(conn, &caller, &group, form)
+            enrolment::enrol(conn, &caller, &group, form)
         })
         .await?;
     let location = format!("/api/v1/training-participants/{}", row.id);
@@ -160,7 +160,7 @@ pub async fn move_participant(
             let current = record::for_change(conn, &id, &if_match, |conn, row| {
                 may_change(conn, &caller, row)
             })?;
-            store::move_participant(conn, &caller, current, &target)
+            enrolment::move_participant(conn, &caller, current, &target)
         })
         .await?;
     Ok(saved(row.etag(), &Participant::from(row)))
@@ -190,7 +190,7 @@ pub async fn remove_participant(
             let current = record::for_change(conn, &id, &if_match, |conn, row| {
                 may_change(conn, &caller, row)
             })?;
-            store::remove_participant(conn, &caller, current)
+            enrolment::remove_participant(conn, &caller, current)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

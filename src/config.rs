@@ -56,6 +56,9 @@ pub struct Config {
     /// management token goes (a portal's page), sent instead of the bare
     /// token.
     pub application_link: Option<String>,
+    /// `COOPERA_CONSULTATION_MIN_DAYS`: the shortest comment period per
+    /// consultation kind, and in Romania (`local_act=7,romania=10`).
+    pub consultation_periods: crate::consultations::rules::MinimumPeriods,
 }
 
 pub const DEFAULT_MAIL_FROM: &str = "Coopera <coopera@localhost>";
@@ -181,7 +184,16 @@ impl Config {
             });
         }
 
+        let consultation_periods = crate::consultations::rules::MinimumPeriods::parse(
+            &get("COOPERA_CONSULTATION_MIN_DAYS").unwrap_or_default(),
+        )
+        .map_err(|message| ConfigError {
+            variable: "COOPERA_CONSULTATION_MIN_DAYS",
+            message,
+        })?;
+
         Ok(Self {
+            consultation_periods,
             smtp_url,
             mail_from,
             application_link,
@@ -334,6 +346,8 @@ mod tests {
             ),
             ("COOPERA_JWT_SECRET", "too short"),
             ("COOPERA_ACCESS_TOKEN_TTL_SECS", "5"),
+            ("COOPERA_CONSULTATION_MIN_DAYS", "treaty=3"),
+            ("COOPERA_CONSULTATION_MIN_DAYS", "local_act=-1"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var, "{value}");

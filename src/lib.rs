@@ -5,6 +5,7 @@ pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod consultations;
 pub mod cooperation_model;
 pub mod db;
 pub mod demo;
@@ -57,6 +58,7 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(good_practices::configure)
                 .configure(recruitment::configure)
                 .configure(training::configure)
+                .configure(consultations::configure)
                 .configure(cooperation_model::configure)
                 .configure(audit::configure)
                 .configure(territorial_units::configure),

@@ -282,6 +282,7 @@ fn serve(config: Config) -> Result<(), String> {
         cors: config.cors.clone(),
         trusted_proxies: config.trusted_proxies.clone(),
         public_rate_limit: config.public_rate_limit,
+        consultation_periods: config.consultation_periods,
         callers: std::sync::Arc::new(coopera::auth::current::Callers::new(config.access_recheck)),
     };
     let listen = config.listen;

@@ -16,6 +16,8 @@ pub struct AppState {
     /// Public writes a client address may make a minute; 0 is no limit (see
     /// [`crate::http::rate_limit`]).
     pub public_rate_limit: u32,
+    /// The shortest comment period of a consultation, per kind.
+    pub consultation_periods: crate::consultations::rules::MinimumPeriods,
     /// Callers confirmed against the database lately (see [`crate::auth::current`]).
     pub callers: std::sync::Arc<crate::auth::current::Callers>,
 }

@@ -130,6 +130,18 @@ pub enum Permission<'a> {
         project_id: &'a str,
         trainer: bool,
     },
+    /// Create and run the consultations an organisation initiates — see its
+    /// drafts, add document versions, answer submissions, read them with the
+    /// individual submitters' names and emails, publish the report: the
+    /// organisation's admins.
+    ManageConsultation {
+        organization_id: &'a str,
+    },
+    /// Comment in a consultation on behalf of an organisation: its admins and
+    /// members.
+    SubmitForOrganization {
+        organization_id: &'a str,
+    },
 }
 
 /// Which good practices a caller may read: the accepted ones, and those not
@@ -359,6 +371,8 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
             project_id,
             trainer,
         } => trainer || coordinates(project_id),
+        Permission::ManageConsultation { organization_id } => org_admin_of(organization_id),
+        Permission::SubmitForOrganization { organization_id } => user.belongs_to(organization_id),
         Permission::ArchiveOrganization
         | Permission::CreateProject
         | Permission::ManageProjectCoordinators
@@ -405,7 +419,9 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::ReadApplications { .. }
         | Permission::ReviewApplications { .. }
         | Permission::ManageTraining { .. }
-        | Permission::RecordAttendance { .. } => false,
+        | Permission::RecordAttendance { .. }
+        | Permission::ManageConsultation { .. }
+        | Permission::SubmitForOrganization { .. } => false,
     }
 }
 
@@ -625,5 +641,31 @@ mod tests {
         assert!(!joins_without_consent(&org_admin, "p"));
         assert!(joins_without_consent(&org_admin, "q"), "adding themself");
         assert!(joins_without_consent(&user(vec![Role::Admin]), "p"));
+    }
+
+    #[test]
+    fn an_organisation_runs_its_consultations_and_its_members_comment() {
+        let manage = |o| Permission::ManageConsultation { organization_id: o };
+        let submit = |o| Permission::SubmitForOrganization { organization_id: o };
+        let admin_of_a = user(vec![Role::OrgAdmin {
+            organization_id: "A".into(),
+        }]);
+        let member_of_a = user(vec![Role::OrgMember {
+            organization_id: "A".into(),
+        }]);
+        assert!(allows(&admin_of_a, manage("A")));
+        assert!(!allows(&admin_of_a, manage("B")));
+        assert!(!allows(&member_of_a, manage("A")));
+        assert!(allows(&member_of_a, submit("A")));
+        assert!(allows(&admin_of_a, submit("A")));
+        assert!(!allows(&member_of_a, submit("B")));
+        assert!(allows(&user(vec![Role::Admin]), manage("B")));
+        let client = Actor::Client(ClientActor {
+            id: "c".into(),
+            organization_id: "A".into(),
+            scopes: SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+        });
+        assert!(!allows(&client, manage("A")));
+        assert!(!allows(&client, submit("A")));
     }
 }

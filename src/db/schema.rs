@@ -555,3 +555,82 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_certificates,
     people,
 );
+
+diesel::table! {
+    consultations (id) {
+        id -> Text,
+        subject -> Text,
+        subject_search -> Text,
+        kind -> Text,
+        initiating_organization_id -> Text,
+        project_id -> Nullable<Text>,
+        description -> Nullable<Text>,
+        forms -> Text,
+        opens_at -> Nullable<Timestamp>,
+        closes_at -> Nullable<Timestamp>,
+        report_due_at -> Nullable<Timestamp>,
+        announced_at -> Nullable<Timestamp>,
+        report_published_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        status -> Text,
+        document_version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    consultation_versions (id) {
+        id -> Text,
+        consultation_id -> Text,
+        number -> Integer,
+        title -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_sections (version_id, section_id) {
+        version_id -> Text,
+        section_id -> Text,
+        position -> Integer,
+        number -> Text,
+        heading -> Nullable<Text>,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    consultation_submissions (id) {
+        id -> Text,
+        consultation_id -> Text,
+        version_id -> Text,
+        section_id -> Nullable<Text>,
+        submitter_kind -> Text,
+        organization_id -> Nullable<Text>,
+        submitted_by -> Nullable<Text>,
+        individual_name -> Nullable<Text>,
+        individual_email -> Nullable<Text>,
+        proposed_wording -> Nullable<Text>,
+        justification -> Text,
+        response_status -> Nullable<Text>,
+        response_justification -> Nullable<Text>,
+        responded_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(consultation_versions -> consultations (consultation_id));
+diesel::joinable!(consultation_sections -> consultation_versions (version_id));
+diesel::joinable!(consultation_submissions -> consultation_versions (version_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    consultations,
+    consultation_versions,
+    consultation_sections,
+    consultation_submissions,
+    organizations,
+);

@@ -15,6 +15,7 @@
 //! names the demo's anonymous caller.
 
 mod accounts;
+mod consultations;
 mod partnership;
 mod project_records;
 mod recruitment;
@@ -195,6 +196,13 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
                 .map_err(refused(format!("call “{}”", recruitment::TITLE)))?;
             created += training::seed(conn, &caller, project)
                 .map_err(refused(format!("programme “{}”", training::NAME)))?;
+        }
+        if let Some(powiat) = org_ids.get("powiat") {
+            created += consultations::seed(conn, &caller, powiat, |key| org_ids.get(key).cloned())
+                .map_err(refused(format!(
+                    "consultation “{}”",
+                    consultations::SUBJECT
+                )))?;
         }
         let seeded = accounts::seed(conn, &caller, hashes, &project_ids, &org_ids)?;
         created += seeded.created;

@@ -8,6 +8,7 @@ mod activities;
 mod auth;
 mod cli;
 mod concurrency;
+mod consultations;
 mod errors;
 mod good_practices;
 mod health;

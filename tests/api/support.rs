@@ -294,6 +294,7 @@ impl Builder {
                 cors: self.cors,
                 trusted_proxies: self.trusted_proxies,
                 public_rate_limit: self.public_rate_limit,
+                consultation_periods: Default::default(),
                 callers: std::sync::Arc::new(coopera::auth::current::Callers::new(
                     self.access_recheck,
                 )),

@@ -37,6 +37,8 @@ pub struct Fixture {
     pub trainer: String,
     pub certificate: String,
     pub certificate_number: String,
+    pub consultation: String,
+    pub submission: String,
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
@@ -267,7 +269,43 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     let certificate = res.json()["issued"][0].clone();
+    // An open consultation of this organisation, with a submission.
+    let consultation = created(
+        app.post_json_as(
+            &admin,
+            "/api/v1/consultations",
+            json!({"subject": "Program współpracy", "kind": "cooperation_programme",
+                   "initiating_organization_id": org,
+                   "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z"}),
+        )
+        .await,
+    );
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/consultations/{consultation}/versions"),
+            json!({"title": "Projekt", "sections": [{"number": "§ 1", "body": "Tekst."}]}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let res = app
+        .post_json_as(
+            &admin,
+            &format!("/api/v1/consultations/{consultation}/announce"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let submission = created(
+        app.post_json(
+            &format!("/api/v1/consultations/{consultation}/submissions"),
+            json!({"name": "Jan", "email": "jan@example.org", "justification": "Uwaga."}),
+        )
+        .await,
+    );
     Fixture {
+        consultation,
+        submission,
         trainer,
         certificate: certificate["id"].as_str().unwrap().to_owned(),
         certificate_number: certificate["number"].as_str().unwrap().to_owned(),
@@ -322,6 +360,10 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         f.participant.clone()
     } else if path.starts_with("/api/v1/training-certificates") {
         f.certificate.clone()
+    } else if path.starts_with("/api/v1/consultations") {
+        f.consultation.clone()
+    } else if path.starts_with("/api/v1/consultation-submissions") {
+        f.submission.clone()
     } else if path.starts_with("/api/v1/calls") {
         f.call.clone()
     } else if path.starts_with("/api/v1/applications") {
@@ -349,7 +391,14 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         )
         .replace("{person_id}", &f.coordinator)
         .replace("{task_id}", &f.task)
-        .replace("{number}", &f.certificate_number)
+        .replace(
+            "{number}",
+            if path.starts_with("/api/v1/consultations") {
+                "1"
+            } else {
+                &f.certificate_number
+            },
+        )
         .replace(
             "{code}",
             if path.starts_with("/problems") {
@@ -429,6 +478,18 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         }
         "revoke_certificate" => Some(json!({"reason": unique})),
         "assign_applicants" => Some(json!({"call_id": f.call, "seed": n})),
+        "create_consultation" => {
+            Some(json!({"subject": unique, "kind": "other", "initiating_organization_id": f.org}))
+        }
+        "update_consultation" => Some(json!({"report_due_at": "2099-02-01T00:00:00Z"})),
+        "cancel_consultation" => Some(json!({"reason": unique})),
+        "create_version" => Some(
+            json!({"title": unique, "sections": [{"number": "§ 1", "body": "Tekst zmieniony."}]}),
+        ),
+        "create_submission" => Some(
+            json!({"name": "X", "email": format!("{unique}@example.org"), "justification": unique}),
+        ),
+        "respond_to_submission" => Some(json!({"status": "accepted"})),
         "set_reviewers" => Some(json!({"user_ids": [f.reviewer]})),
         "put_review" => Some(json!({"scores": {"quality": 3}, "note": unique})),
         "apply" => Some(
@@ -445,7 +506,11 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         "delete" => TestRequest::delete(),
         other => panic!("method {other}"),
     }
-    .uri(&uri);
+    .uri(&if op == "compare_versions" {
+        format!("{uri}?from=1&to=1")
+    } else {
+        uri
+    });
     let req = if path.starts_with("/api/v1/my-application") {
         req.insert_header(("Application-Token", f.application_token.as_str()))
     } else {

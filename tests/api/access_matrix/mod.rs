@@ -111,6 +111,9 @@ const REVIEWERS: &[Caller] = &[Admin, ReviewerOfThisCall];
 /// A session's attendance: the project's managers and its trainers.
 const ATTENDANCE_TAKERS: &[Caller] = &[Admin, CoordinatorOfThisProject, TrainerOfThisSession];
 
+/// A consultation of this organisation: its admins run it.
+const CONSULTATION_MANAGERS: &[Caller] = &[Admin, OrgAdminOfThisOrganisation];
+
 /// Callers for whom the record does not exist: a proposal is hidden from all
 /// but its organisation and the project's coordinators, so they get 404.
 fn hidden(op: &str, caller: Caller) -> bool {
@@ -310,6 +313,27 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("check_certificate", PUBLIC),
         ("group_calendar", DIRECTORY),
         ("participant_calendar", PROJECT_MANAGERS),
+        // The consultation is open, so public; run by its organisation's admins.
+        ("list_consultations", PUBLIC),
+        ("get_consultation", PUBLIC),
+        ("create_consultation", CONSULTATION_MANAGERS),
+        ("update_consultation", CONSULTATION_MANAGERS),
+        ("announce_consultation", CONSULTATION_MANAGERS),
+        ("open_consultation", CONSULTATION_MANAGERS),
+        ("close_consultation", CONSULTATION_MANAGERS),
+        ("publish_report", CONSULTATION_MANAGERS),
+        ("cancel_consultation", CONSULTATION_MANAGERS),
+        ("list_versions", PUBLIC),
+        ("get_version", PUBLIC),
+        ("create_version", CONSULTATION_MANAGERS),
+        ("compare_versions", PUBLIC),
+        // An individual's submission: anybody, no account needed.
+        ("create_submission", PUBLIC),
+        ("list_submissions", CONSULTATION_MANAGERS),
+        ("get_submission", CONSULTATION_MANAGERS),
+        ("respond_to_submission", CONSULTATION_MANAGERS),
+        // Before it is published: 409 to all but its managers.
+        ("get_report", PUBLIC),
     ])
 }
 

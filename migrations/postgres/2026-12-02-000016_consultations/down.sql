@@ -1,0 +1,4 @@
+DROP TABLE consultation_submissions;
+DROP TABLE consultation_sections;
+DROP TABLE consultation_versions;
+DROP TABLE consultations;

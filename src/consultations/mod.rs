@@ -1,0 +1,36 @@
+//! Consultations under the participation model: an organisation (usually a
+//! public body) puts a subject to comment — a local act, the programme of
+//! cooperation with NGOs, a plan, a strategy — with its document in
+//! versions of numbered sections, over a comment period no shorter than the
+//! configured minimum; organisations and individuals comment while it is
+//! open; the initiator answers every submission and publishes the report.
+
+pub mod diff;
+pub mod documents;
+pub mod handlers;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod store;
+pub mod submissions;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(handlers::list_consultations)
+        .service(handlers::create_consultation)
+        .service(handlers::get_consultation)
+        .service(handlers::update_consultation)
+        .service(handlers::announce_consultation)
+        .service(handlers::open_consultation)
+        .service(handlers::close_consultation)
+        .service(handlers::publish_report)
+        .service(handlers::cancel_consultation)
+        .service(documents::list_versions)
+        .service(documents::create_version)
+        .service(documents::get_version)
+        .service(documents::compare_versions)
+        .service(submissions::create_submission)
+        .service(submissions::list_submissions)
+        .service(submissions::get_submission)
+        .service(submissions::respond_to_submission)
+        .service(report::get_report);
+}

@@ -233,6 +233,7 @@ fn shown_one(conn: &mut DbConn, row: SubmissionRow) -> Result<ConsultationSubmis
     request_body = CreateConsultationSubmission,
     responses(
         (status = 201, description = "The submission", body = ConsultationSubmission, headers(("Location" = String), ("ETag" = String))),
+        (status = 403, response = responses::Forbidden),
         (status = 409, response = responses::Conflict),
         (status = 429, response = responses::TooManyRequests),
     )

@@ -142,6 +142,14 @@ pub enum Permission<'a> {
     SubmitForOrganization {
         organization_id: &'a str,
     },
+    /// Read the legislative watch list and the upcoming deadlines: any
+    /// signed-in user.
+    ReadWatchList,
+    /// Follow a draft on an organisation's watch list, and change it: the
+    /// organisation's admins and members.
+    WatchDrafts {
+        organization_id: &'a str,
+    },
 }
 
 /// Which good practices a caller may read: the accepted ones, and those not
@@ -372,7 +380,9 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
             trainer,
         } => trainer || coordinates(project_id),
         Permission::ManageConsultation { organization_id } => org_admin_of(organization_id),
-        Permission::SubmitForOrganization { organization_id } => user.belongs_to(organization_id),
+        Permission::SubmitForOrganization { organization_id }
+        | Permission::WatchDrafts { organization_id } => user.belongs_to(organization_id),
+        Permission::ReadWatchList => true,
         Permission::ArchiveOrganization
         | Permission::CreateProject
         | Permission::ManageProjectCoordinators
@@ -421,7 +431,9 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::ManageTraining { .. }
         | Permission::RecordAttendance { .. }
         | Permission::ManageConsultation { .. }
-        | Permission::SubmitForOrganization { .. } => false,
+        | Permission::SubmitForOrganization { .. }
+        | Permission::ReadWatchList
+        | Permission::WatchDrafts { .. } => false,
     }
 }
 
@@ -667,5 +679,11 @@ mod tests {
         });
         assert!(!allows(&client, manage("A")));
         assert!(!allows(&client, submit("A")));
+        let watch = |o| Permission::WatchDrafts { organization_id: o };
+        assert!(allows(&member_of_a, watch("A")));
+        assert!(!allows(&member_of_a, watch("B")));
+        assert!(allows(&user(vec![]), Permission::ReadWatchList));
+        assert!(!allows(&client, Permission::ReadWatchList));
+        assert!(!allows(&client, watch("A")));
     }
 }

@@ -4,6 +4,8 @@
 //! versions of numbered sections, over a comment period no shorter than the
 //! configured minimum; organisations and individuals comment while it is
 //! open; the initiator answers every submission and publishes the report.
+//! Organisations also follow other bodies' drafts on a watch list, and ask
+//! for the comment deadlines coming up in their region.
 
 pub mod diff;
 pub mod documents;
@@ -13,6 +15,7 @@ pub mod report;
 pub mod rules;
 pub mod store;
 pub mod submissions;
+pub mod watch;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_consultations)
@@ -32,5 +35,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(submissions::list_submissions)
         .service(submissions::get_submission)
         .service(submissions::respond_to_submission)
-        .service(report::get_report);
+        .service(report::get_report)
+        .service(watch::list_watched_drafts)
+        .service(watch::create_watched_draft)
+        .service(watch::get_watched_draft)
+        .service(watch::update_watched_draft)
+        .service(watch::upcoming_deadlines);
 }

@@ -634,3 +634,22 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_submissions,
     organizations,
 );
+
+diesel::table! {
+    watched_drafts (id) {
+        id -> Text,
+        organization_id -> Text,
+        title -> Text,
+        title_search -> Text,
+        issuer -> Nullable<Text>,
+        source_url -> Text,
+        policy_area -> Nullable<Text>,
+        territorial_unit_code -> Nullable<Text>,
+        comment_deadline -> Timestamp,
+        status -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}

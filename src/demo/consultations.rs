@@ -1,7 +1,7 @@
 //! The demo's consultation: the Zgorzelec county puts its annual programme
 //! of cooperation with NGOs to comment for two weeks — a document of five
 //! sections, a dozen submissions from the two foundations and from
-//! residents, five of them answered.
+//! residents, five of them answered; and a bill on PROBUS's watch list.
 
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
@@ -271,5 +271,34 @@ pub(super) fn seed(
             )?;
         }
     }
+    created += watch(conn, caller, &org_of)?;
     Ok(created)
+}
+
+/// PROBUS follows a bill on public benefit activity: on its watch list, with
+/// its comment deadline.
+fn watch(
+    conn: &mut DbConn,
+    caller: &Caller,
+    org_of: &impl Fn(&str) -> Option<String>,
+) -> Result<usize, ApiError> {
+    let Some(probus) = org_of("probus") else {
+        return Ok(0);
+    };
+    crate::consultations::watch::insert(
+        conn,
+        caller,
+        crate::consultations::watch::CreateWatchedDraft {
+            organization_id: probus,
+            title: "Projekt ustawy o zmianie ustawy o działalności pożytku publicznego i o wolontariacie"
+                .to_owned(),
+            issuer: Some("Kancelaria Prezesa Rady Ministrów".to_owned()),
+            source_url: "https://legislacja.gov.pl/".to_owned(),
+            policy_area: Some("pożytek publiczny".to_owned()),
+            territorial_unit_code: None,
+            comment_deadline: Utc::now() + Duration::days(20),
+            note: Some("Opinia wspólna z Fundacją ABRAMIS.".to_owned()),
+        },
+    )?;
+    Ok(1)
 }

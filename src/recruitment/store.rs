@@ -28,9 +28,7 @@ use super::rules::{
 use crate::audit::{self, Caller, Change};
 use crate::db::enums::StrEnum;
 use crate::db::record::{self, Record};
-use crate::db::schema::{
-    applications as ap, calls as cl, organizations as org, territorial_units as tu,
-};
+use crate::db::schema::{applications as ap, calls as cl, organizations as org};
 use crate::db::{DbConn, now};
 use crate::error::{ApiError, FieldError, ProblemCode};
 use crate::http::transition::{guard, next_state, refuse_change_in};
@@ -272,35 +270,6 @@ pub fn waitlist_position(conn: &mut DbConn, row: &ApplicationRow) -> Result<Opti
     Ok(Some(ahead + 1))
 }
 
-/// The territorial unit `code` and every unit it lies within, or 422 naming
-/// `territorial_unit_code`.
-fn unit_and_parents(conn: &mut DbConn, code: &str) -> Result<Vec<String>, ApiError> {
-    let mut chain = Vec::new();
-    let mut next = Some(code.to_owned());
-    while let Some(c) = next.take() {
-        let parent: Option<Option<String>> = tu::table
-            .find(&c)
-            .select(tu::parent_code)
-            .first(conn)
-            .optional()?;
-        match parent {
-            Some(p) => {
-                chain.push(c);
-                next = p.filter(|_| chain.len() < 8);
-            }
-            None if chain.is_empty() => {
-                return Err(ApiError::validation(vec![FieldError::new(
-                    "territorial_unit_code",
-                    "unknown",
-                    format!("no territorial unit has the code `{code}`"),
-                )]));
-            }
-            None => {}
-        }
-    }
-    Ok(chain)
-}
-
 /// The registered organisation's name and kind, or 422 naming
 /// `organization_id`.
 fn registered_organization(
@@ -371,7 +340,7 @@ pub fn apply(
         form.organization_kind = Some(kind);
     }
     let units = match &form.territorial_unit_code {
-        Some(code) => unit_and_parents(conn, code)?,
+        Some(code) => crate::territorial_units::unit_and_parents(conn, code)?,
         None => Vec::new(),
     };
     let applicant = Applicant {

@@ -8,6 +8,12 @@
 //! municipalities and sectors ship in the migrations; `coopera import terc` and
 //! `coopera import siruta` bring the rest and later editions. Reads are public.
 
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::territorial_units as tu;
+use crate::error::{ApiError, FieldError};
+
 pub mod handlers;
 pub mod model;
 pub mod register;
@@ -17,4 +23,33 @@ pub mod terc;
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_territorial_units)
         .service(handlers::get_territorial_unit);
+}
+
+/// The territorial unit `code` and every unit it lies within, or 422 naming
+/// `territorial_unit_code` (a request body's field).
+pub fn unit_and_parents(conn: &mut DbConn, code: &str) -> Result<Vec<String>, ApiError> {
+    let mut chain = Vec::new();
+    let mut next = Some(code.to_owned());
+    while let Some(c) = next.take() {
+        let parent: Option<Option<String>> = tu::table
+            .find(&c)
+            .select(tu::parent_code)
+            .first(conn)
+            .optional()?;
+        match parent {
+            Some(p) => {
+                chain.push(c);
+                next = p.filter(|_| chain.len() < 8);
+            }
+            None if chain.is_empty() => {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "territorial_unit_code",
+                    "unknown",
+                    format!("no territorial unit has the code `{code}`"),
+                )]));
+            }
+            None => {}
+        }
+    }
+    Ok(chain)
 }

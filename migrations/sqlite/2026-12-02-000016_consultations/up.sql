@@ -65,3 +65,26 @@ CREATE TABLE consultation_submissions (
     version                  BIGINT NOT NULL
 );
 CREATE INDEX consultation_submissions_consultation_idx ON consultation_submissions (consultation_id, id);
+
+-- The legislative watch list: drafts of other bodies (a ministry's bill, a
+-- voivodeship's programme) an organisation follows, with their comment
+-- deadlines, for the "upcoming deadlines" query.
+CREATE TABLE watched_drafts (
+    id                     TEXT PRIMARY KEY NOT NULL,
+    organization_id        TEXT NOT NULL REFERENCES organizations (id),
+    title                  TEXT NOT NULL,
+    title_search           TEXT NOT NULL,
+    issuer                 TEXT,
+    source_url             TEXT NOT NULL,
+    policy_area            TEXT,
+    territorial_unit_code  TEXT,
+    comment_deadline       TIMESTAMP NOT NULL,
+    status                 TEXT NOT NULL CHECK (status IN ('watching', 'commented', 'closed')),
+    note                   TEXT,
+    created_at             TIMESTAMP NOT NULL,
+    updated_at             TIMESTAMP NOT NULL,
+    version                BIGINT NOT NULL
+);
+CREATE INDEX watched_drafts_organization_idx ON watched_drafts (organization_id, id);
+CREATE INDEX watched_drafts_deadline_idx ON watched_drafts (comment_deadline);
+CREATE INDEX consultations_closes_idx ON consultations (closes_at);

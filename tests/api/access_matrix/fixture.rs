@@ -39,6 +39,7 @@ pub struct Fixture {
     pub certificate_number: String,
     pub consultation: String,
     pub submission: String,
+    pub watched_draft: String,
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
@@ -303,7 +304,17 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         )
         .await,
     );
+    let watched_draft = created(
+        app.post_json_as(
+            &admin,
+            "/api/v1/watched-drafts",
+            json!({"organization_id": org, "title": "Projekt ustawy", "source_url": "https://legislacja.gov.pl/projekt/1",
+                   "comment_deadline": "2099-01-01T00:00:00Z"}),
+        )
+        .await,
+    );
     Fixture {
+        watched_draft,
         consultation,
         submission,
         trainer,
@@ -364,6 +375,8 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         f.consultation.clone()
     } else if path.starts_with("/api/v1/consultation-submissions") {
         f.submission.clone()
+    } else if path.starts_with("/api/v1/watched-drafts") {
+        f.watched_draft.clone()
     } else if path.starts_with("/api/v1/calls") {
         f.call.clone()
     } else if path.starts_with("/api/v1/applications") {
@@ -490,6 +503,11 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
             json!({"name": "X", "email": format!("{unique}@example.org"), "justification": unique}),
         ),
         "respond_to_submission" => Some(json!({"status": "accepted"})),
+        "create_watched_draft" => Some(
+            json!({"organization_id": f.org, "title": unique, "source_url": "https://example.org/draft",
+                   "comment_deadline": "2099-01-01T00:00:00Z"}),
+        ),
+        "update_watched_draft" => Some(json!({"status": "commented"})),
         "set_reviewers" => Some(json!({"user_ids": [f.reviewer]})),
         "put_review" => Some(json!({"scores": {"quality": 3}, "note": unique})),
         "apply" => Some(

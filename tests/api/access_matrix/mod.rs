@@ -111,6 +111,25 @@ const REVIEWERS: &[Caller] = &[Admin, ReviewerOfThisCall];
 /// A session's attendance: the project's managers and its trainers.
 const ATTENDANCE_TAKERS: &[Caller] = &[Admin, CoordinatorOfThisProject, TrainerOfThisSession];
 
+/// Every signed-in user (not an API client).
+const USERS: &[Caller] = &[
+    Admin,
+    CoordinatorOfThisProject,
+    CoordinatorOfAnotherProject,
+    OrgAdminOfThisOrganisation,
+    OrgAdminOfAnotherOrganisation,
+    OrgMemberOfThisOrganisation,
+    ReviewerOfThisCall,
+    ReviewerOfAnotherCall,
+    TrainerOfThisSession,
+    TrainerOfAnotherSession,
+];
+/// This organisation's admins and members.
+const ORGANISATION_PEOPLE: &[Caller] = &[
+    Admin,
+    OrgAdminOfThisOrganisation,
+    OrgMemberOfThisOrganisation,
+];
 /// A consultation of this organisation: its admins run it.
 const CONSULTATION_MANAGERS: &[Caller] = &[Admin, OrgAdminOfThisOrganisation];
 
@@ -334,6 +353,12 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("respond_to_submission", CONSULTATION_MANAGERS),
         // Before it is published: 409 to all but its managers.
         ("get_report", PUBLIC),
+        // The watch list is for people: users, not API clients.
+        ("list_watched_drafts", USERS),
+        ("get_watched_draft", USERS),
+        ("upcoming_deadlines", USERS),
+        ("create_watched_draft", ORGANISATION_PEOPLE),
+        ("update_watched_draft", ORGANISATION_PEOPLE),
     ])
 }
 

@@ -185,6 +185,39 @@ pub fn version(conn: &mut DbConn, id: &str, number: i32) -> Result<VersionRow, A
         })
 }
 
+/// A new version's sections against the latest version's section ids
+/// (`kept`): each `id` one of those, once; numbers distinct.
+fn check_sections(kept: &HashSet<String>, sections: &[NewSection]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut ids = HashSet::new();
+    let mut numbers = HashSet::new();
+    for (i, s) in sections.iter().enumerate() {
+        if let Some(id) = &s.id {
+            if !kept.contains(id) {
+                errors.push(FieldError::new(
+                    format!("sections[{i}].id"),
+                    "not_found",
+                    "is not a section of the latest version",
+                ));
+            } else if !ids.insert(id.as_str()) {
+                errors.push(FieldError::new(
+                    format!("sections[{i}].id"),
+                    "not_unique",
+                    "is listed twice",
+                ));
+            }
+        }
+        if !numbers.insert(s.number.trim()) {
+            errors.push(FieldError::new(
+                format!("sections[{i}].number"),
+                "not_unique",
+                "is the number of another section",
+            ));
+        }
+    }
+    errors
+}
+
 /// Adds a version to `current`'s document (read with
 /// [`record::for_change`]): the consultation's `document_version` and
 /// version move on with it.
@@ -216,34 +249,7 @@ pub fn add_version(
             .map(|s| s.section_id)
             .collect()
     };
-    let mut errors = Vec::new();
-    let mut ids = HashSet::new();
-    let mut numbers = HashSet::new();
-    for (i, s) in form.sections.iter().enumerate() {
-        if let Some(id) = &s.id {
-            if !kept.contains(id) {
-                errors.push(FieldError::new(
-                    format!("sections[{i}].id"),
-                    "not_found",
-                    "is not a section of the latest version",
-                ));
-            } else if !ids.insert(id.as_str()) {
-                errors.push(FieldError::new(
-                    format!("sections[{i}].id"),
-                    "not_unique",
-                    "is listed twice",
-                ));
-            }
-        }
-        if !numbers.insert(s.number.trim()) {
-            errors.push(FieldError::new(
-                format!("sections[{i}].number"),
-                "not_unique",
-                "is the number of another section",
-            ));
-        }
-    }
-    crate::http::transition::guard(errors)?;
+    crate::http::transition::guard(check_sections(&kept, &form.sections))?;
     let version_id = crate::db::new_id();
     let number = current.document_version + 1;
     diesel::insert_into(cv::table)

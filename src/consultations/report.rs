@@ -185,6 +185,68 @@ pub fn tally(
     (totals, by_section, by_kind)
 }
 
+/// The document's versions and their sections' numbers: a submission shows
+/// the number its section had in the version it was made on.
+struct Numbering {
+    /// Version ids, oldest first, with their numbers.
+    versions: Vec<(String, i32)>,
+    /// The number of (version id, section id).
+    numbers: HashMap<(String, String), String>,
+    /// The latest version's section ids, in order.
+    order: Vec<String>,
+}
+
+impl Numbering {
+    fn load(conn: &mut DbConn, consultation_id: &str) -> Result<Self, ApiError> {
+        let versions: Vec<(String, i32)> = cv::table
+            .filter(cv::consultation_id.eq(consultation_id))
+            .order(cv::number.asc())
+            .select((cv::id, cv::number))
+            .load(conn)?;
+        let ids: Vec<&str> = versions.iter().map(|(id, _)| id.as_str()).collect();
+        let sections: Vec<(String, String, String, i32)> = sc::table
+            .filter(sc::version_id.eq_any(ids))
+            .select((sc::version_id, sc::section_id, sc::number, sc::position))
+            .load(conn)?;
+        let latest = versions.last().map(|(id, _)| id.clone());
+        let mut order: Vec<(i32, String)> = sections
+            .iter()
+            .filter(|(v, ..)| Some(v) == latest.as_ref())
+            .map(|(_, s, _, p)| (*p, s.clone()))
+            .collect();
+        order.sort();
+        Ok(Self {
+            versions,
+            numbers: sections
+                .into_iter()
+                .map(|(v, s, n, _)| ((v, s), n))
+                .collect(),
+            order: order.into_iter().map(|(_, s)| s).collect(),
+        })
+    }
+
+    fn number(&self, version_id: &str, section_id: &str) -> Option<String> {
+        self.numbers
+            .get(&(version_id.to_owned(), section_id.to_owned()))
+            .cloned()
+    }
+
+    fn version_number(&self, version_id: &str) -> i32 {
+        self.versions
+            .iter()
+            .find(|(id, _)| id == version_id)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    /// The section's number in the latest version that has it.
+    fn latest_number(&self, section_id: &str) -> Option<String> {
+        self.versions
+            .iter()
+            .rev()
+            .find_map(|(v, _)| self.number(v, section_id))
+    }
+}
+
 /// The report of `consultation` at `now`; `private`: with individual
 /// submitters' names.
 pub fn build(
@@ -193,33 +255,7 @@ pub fn build(
     private: bool,
     now: NaiveDateTime,
 ) -> Result<ConsultationReport, ApiError> {
-    // Every version's section numbers: a submission shows the number its
-    // section had in the version it was made on.
-    let versions: Vec<(String, i32)> = cv::table
-        .filter(cv::consultation_id.eq(&consultation.id))
-        .order(cv::number.asc())
-        .select((cv::id, cv::number))
-        .load(conn)?;
-    let version_ids: Vec<&str> = versions.iter().map(|(id, _)| id.as_str()).collect();
-    let sections: Vec<(String, String, String, i32)> = sc::table
-        .filter(sc::version_id.eq_any(version_ids.clone()))
-        .select((sc::version_id, sc::section_id, sc::number, sc::position))
-        .load(conn)?;
-    let mut number_in: HashMap<(&str, &str), &str> = HashMap::new();
-    for (v, s, n, _) in &sections {
-        number_in.insert((v.as_str(), s.as_str()), n.as_str());
-    }
-    let latest = versions.last().map(|(id, _)| id.as_str());
-    let mut order: Vec<(i32, String)> = sections
-        .iter()
-        .filter(|(v, ..)| Some(v.as_str()) == latest)
-        .map(|(_, s, _, p)| (*p, s.clone()))
-        .collect();
-    order.sort();
-    let order: Vec<String> = order.into_iter().map(|(_, s)| s).collect();
-    let version_number: HashMap<&str, i32> =
-        versions.iter().map(|(id, n)| (id.as_str(), *n)).collect();
-
+    let numbering = Numbering::load(conn, &consultation.id)?;
     let rows: Vec<(SubmissionRow, Option<String>)> = cs::table
         .left_join(organizations::table.on(organizations::id.nullable().eq(cs::organization_id)))
         .filter(cs::consultation_id.eq(&consultation.id))
@@ -234,17 +270,12 @@ pub fn build(
             SubmitterKind::Individual if private => row.individual_name.clone(),
             SubmitterKind::Individual => None,
         };
-        let section_number = row.section_id.as_deref().and_then(|s| {
-            number_in
-                .get(&(row.version_id.as_str(), s))
-                .map(|n| (*n).to_owned())
-        });
         lines.push(ConsultationReportLine {
-            version_number: version_number
-                .get(row.version_id.as_str())
-                .copied()
-                .unwrap_or(0),
-            section_number,
+            version_number: numbering.version_number(&row.version_id),
+            section_number: row
+                .section_id
+                .as_deref()
+                .and_then(|s| numbering.number(&row.version_id, s)),
             submitter_kind: kind,
             submitter,
             response_status: row.response()?,
@@ -256,16 +287,14 @@ pub fn build(
             submitted_at: row.created_at.into(),
         });
     }
-    let (totals, mut by_section, by_submitter_kind) = tally(&lines, &order);
-    // A section's number as the latest version (or the last that had it) shows it.
+    let (totals, mut by_section, by_submitter_kind) = tally(&lines, &numbering.order);
     for s in &mut by_section {
-        if let Some(id) = &s.section_id
-            && let Some(n) = versions
-                .iter()
-                .rev()
-                .find_map(|(v, _)| number_in.get(&(v.as_str(), id.as_str())))
+        if let Some(n) = s
+            .section_id
+            .as_deref()
+            .and_then(|id| numbering.latest_number(id))
         {
-            s.number = Some((*n).to_owned());
+            s.number = Some(n);
         }
     }
     Ok(ConsultationReport {

@@ -236,6 +236,47 @@ pub fn check_period(
     unmet
 }
 
+/// The unmet conditions of announcing: the document's first version, and
+/// the timeline with the minimum period.
+pub fn announce_conditions(
+    has_document: bool,
+    opens_at: Option<NaiveDateTime>,
+    closes_at: Option<NaiveDateTime>,
+    minimum_days: u32,
+    now: NaiveDateTime,
+) -> Vec<FieldError> {
+    let mut unmet = Vec::new();
+    if !has_document {
+        unmet.push(FieldError::new(
+            "document",
+            "required",
+            "add the document's first version before announcing",
+        ));
+    }
+    unmet.extend(check_period(opens_at, closes_at, minimum_days, now));
+    unmet
+}
+
+/// Closing by hand at `now` a consultation open since `opened`: refused
+/// until the minimum period has passed (comments are not cut short).
+pub fn check_early_close(
+    opened: NaiveDateTime,
+    minimum_days: u32,
+    now: NaiveDateTime,
+) -> Vec<FieldError> {
+    if now - opened < Duration::days(i64::from(minimum_days)) {
+        vec![FieldError::new(
+            "closes_at",
+            "period_too_short",
+            format!(
+                "comments must stay open at least {minimum_days} days: it closes by itself at closes_at"
+            ),
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
 crate::string_enum! {
     "response status"
     /// The initiator's answer to a submission; `rejected` needs its
@@ -270,6 +311,37 @@ crate::string_enum! {
     pub enum SubmitterKind {
         Organization = "organization",
         Individual = "individual",
+    }
+}
+
+/// Whose submission it is: an organisation's (`organization`: its id given,
+/// and no individual's name or email), or an individual's (name and email
+/// both given); else each field at fault.
+pub fn submitter_kind(
+    organization: bool,
+    name: bool,
+    email: bool,
+) -> Result<SubmitterKind, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for (field, given) in [("name", name), ("email", email)] {
+        if organization && given {
+            errors.push(FieldError::new(
+                field,
+                "not_allowed",
+                "an organisation's submission names no individual",
+            ));
+        } else if !organization && !given {
+            errors.push(FieldError::new(
+                field,
+                "required",
+                format!("an individual's submission needs their {field} (or give organization_id)"),
+            ));
+        }
+    }
+    match (errors.is_empty(), organization) {
+        (false, _) => Err(errors),
+        (true, true) => Ok(SubmitterKind::Organization),
+        (true, false) => Ok(SubmitterKind::Individual),
     }
 }
 
@@ -352,6 +424,19 @@ mod tests {
     }
 
     #[test]
+    fn announcing_needs_a_document_and_closing_by_hand_the_minimum_period() {
+        let now = at("2026-03-01 00:00");
+        let (o, c) = (Some(now), Some(at("2026-03-20 00:00")));
+        assert!(announce_conditions(true, o, c, 7, now).is_empty());
+        assert_eq!(
+            announce_conditions(false, o, c, 7, now)[0].field,
+            "document"
+        );
+        assert_eq!(check_early_close(at("2026-02-23 00:01"), 7, now).len(), 1);
+        assert!(check_early_close(at("2026-02-22 00:00"), 7, now).is_empty());
+    }
+
+    #[test]
     fn minimum_periods_default_to_seven_days_and_ten_in_romania() {
         let p = MinimumPeriods::default();
         assert_eq!(p.days(ConsultationKind::LocalAct, false), 7);
@@ -371,6 +456,28 @@ mod tests {
 
     fn p_default() -> MinimumPeriods {
         MinimumPeriods::default()
+    }
+
+    #[test]
+    fn a_submission_is_an_organisations_or_a_named_individuals() {
+        assert_eq!(
+            submitter_kind(true, false, false),
+            Ok(SubmitterKind::Organization)
+        );
+        assert_eq!(
+            submitter_kind(false, true, true),
+            Ok(SubmitterKind::Individual)
+        );
+        let fields =
+            |e: Vec<FieldError>| e.into_iter().map(|e| (e.field, e.code)).collect::<Vec<_>>();
+        assert_eq!(
+            fields(submitter_kind(false, false, true).unwrap_err()),
+            [("name".to_owned(), "required".to_owned())]
+        );
+        assert_eq!(
+            fields(submitter_kind(true, true, true).unwrap_err()).len(),
+            2
+        );
     }
 
     #[test]

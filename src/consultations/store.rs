@@ -4,13 +4,13 @@
 //! records the change. The clock is a parameter, so the rules that depend on
 //! it are the same for every caller.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{CancelConsultation, ConsultationRow, CreateConsultation, UpdateConsultation};
 use super::rules::{
     ConsultationForm, ConsultationKind, ConsultationStatus, ConsultationTransition, MinimumPeriods,
-    check_period,
+    announce_conditions, check_early_close, check_period,
 };
 use crate::audit::{self, Caller, Change};
 use crate::db::record;
@@ -261,6 +261,32 @@ fn unanswered(conn: &mut DbConn, consultation_id: &str) -> Result<(i64, Vec<Stri
     Ok((count, ids))
 }
 
+/// 422 while any submission of `consultation_id` has no response: the
+/// detail says how many, `errors` names the first hundred.
+fn every_submission_answered(conn: &mut DbConn, consultation_id: &str) -> Result<(), ApiError> {
+    let (count, ids) = unanswered(conn, consultation_id)?;
+    if count == 0 {
+        return Ok(());
+    }
+    let errors = ids
+        .iter()
+        .map(|id| {
+            FieldError::new(
+                format!("submissions.{id}"),
+                "unanswered",
+                "this submission has no response yet",
+            )
+        })
+        .collect();
+    Err(ApiError::new(
+        ProblemCode::ValidationFailed,
+        format!(
+            "{count} submission(s) have no response yet; the report is published once every one has (errors lists the first 100)."
+        ),
+    )
+    .with_errors(errors))
+}
+
 /// A 422 of unmet conditions, with the state they were checked in.
 fn in_state(e: ApiError, status: ConsultationStatus) -> ApiError {
     let allowed = status
@@ -300,17 +326,14 @@ pub fn transition(
     let mut reason = current.cancel_reason.clone();
     match t {
         ConsultationTransition::Announce => {
-            let mut unmet = Vec::new();
-            if current.document_version == 0 {
-                unmet.push(FieldError::new(
-                    "document",
-                    "required",
-                    "add the document's first version before announcing",
-                ));
-            }
-            unmet.extend(check_period(opens, closes, minimum, now));
+            let unmet =
+                announce_conditions(current.document_version > 0, opens, closes, minimum, now);
             guard(unmet).map_err(|e| in_state(e, status))?;
             announced = Some(now);
+        }
+        ConsultationTransition::PublishReport => {
+            every_submission_answered(conn, &current.id).map_err(|e| in_state(e, status))?;
+            published = Some(now);
         }
         ConsultationTransition::Open => {
             guard(check_period(Some(now), closes, minimum, now))
@@ -318,42 +341,9 @@ pub fn transition(
             opens = Some(now);
         }
         ConsultationTransition::Close => {
-            let opened = opens.unwrap_or(now);
-            if now - opened < Duration::days(i64::from(minimum)) {
-                let early = FieldError::new(
-                    "closes_at",
-                    "period_too_short",
-                    format!(
-                        "comments must stay open at least {minimum} days: it closes by itself at closes_at"
-                    ),
-                );
-                return Err(in_state(ApiError::validation(vec![early]), status));
-            }
+            guard(check_early_close(opens.unwrap_or(now), minimum, now))
+                .map_err(|e| in_state(e, status))?;
             closes = Some(now);
-        }
-        ConsultationTransition::PublishReport => {
-            let (count, ids) = unanswered(conn, &current.id)?;
-            if count > 0 {
-                let errors = ids
-                    .iter()
-                    .map(|id| {
-                        FieldError::new(
-                            format!("submissions.{id}"),
-                            "unanswered",
-                            "this submission has no response yet",
-                        )
-                    })
-                    .collect();
-                let problem = ApiError::new(
-                    ProblemCode::ValidationFailed,
-                    format!(
-                        "{count} submission(s) have no response yet; the report is published once every one has (errors lists the first 100)."
-                    ),
-                )
-                .with_errors(errors);
-                return Err(in_state(problem, status));
-            }
-            published = Some(now);
         }
         ConsultationTransition::Cancel => {
             let form = cancel.ok_or_else(|| {

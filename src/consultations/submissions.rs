@@ -7,13 +7,13 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::documents::version;
+use super::documents::{VersionRow, version};
 use super::handlers::{manages, readable};
 use super::model::{
     ConsultationRow, ConsultationSubmission, ConsultationSubmissionPage,
     CreateConsultationSubmission, RespondToSubmission, SubmissionFilter, SubmissionRow,
 };
-use super::rules::{ConsultationForm, ConsultationStatus, SubmitterKind, check_response};
+use super::rules::{ConsultationForm, ConsultationStatus, check_response, submitter_kind};
 use crate::audit::{self, Caller, Change};
 use crate::auth::Actor;
 use crate::auth::policy::{Permission, authorize, require_signed_in};
@@ -31,31 +31,21 @@ use crate::http::transition::guard;
 use crate::keyset_page;
 use crate::state::AppState;
 
-/// Records `form` on `consultation` (locked by the caller) at `now`: 409
-/// unless it takes written comments now; 422 naming the field at fault.
-/// Whether the caller may speak for the organisation it names is the
-/// handler's to check.
-pub fn submit(
-    conn: &mut DbConn,
-    caller: &Caller,
-    consultation: &ConsultationRow,
-    mut form: CreateConsultationSubmission,
-    now: NaiveDateTime,
-) -> Result<SubmissionRow, ApiError> {
+/// 409 unless `consultation` takes written comments at `now`: open, with
+/// `written_comments` among its forms.
+fn taking_comments(consultation: &ConsultationRow, now: NaiveDateTime) -> Result<(), ApiError> {
     let status = consultation.status_at(now)?;
     if status != ConsultationStatus::Open {
+        let opens = match (status, consultation.opens_at) {
+            (ConsultationStatus::Announced, Some(o)) => format!(
+                " and opens at {}",
+                o.and_utc().format(crate::http::timestamp::FORMAT)
+            ),
+            _ => String::new(),
+        };
         return Err(ApiError::new(
             ProblemCode::Conflict,
-            format!(
-                "The consultation takes no submissions now: it is {status}{}.",
-                match (status, consultation.opens_at) {
-                    (ConsultationStatus::Announced, Some(o)) => format!(
-                        " and opens at {}",
-                        o.and_utc().format(crate::http::timestamp::FORMAT)
-                    ),
-                    _ => String::new(),
-                }
-            ),
+            format!("The consultation takes no submissions now: it is {status}{opens}."),
         ));
     }
     if !consultation
@@ -67,62 +57,53 @@ pub fn submit(
             "This consultation does not take written comments (see its forms).",
         ));
     }
-    let kind = match &form.organization_id {
-        Some(org) => {
-            crate::db::references::ensure_organization(conn, org, "organization_id")?;
-            let mut errors = Vec::new();
-            for (field, given) in [
-                ("name", form.name.is_some()),
-                ("email", form.email.is_some()),
-            ] {
-                if given {
-                    errors.push(FieldError::new(
-                        field,
-                        "not_allowed",
-                        "an organisation's submission names no individual",
-                    ));
-                }
-            }
-            guard(errors)?;
-            SubmitterKind::Organization
-        }
-        None => {
-            let mut errors = Vec::new();
-            if form.name.is_none() {
-                errors.push(FieldError::new(
-                    "name",
-                    "required",
-                    "an individual's submission needs their name (or give organization_id)",
-                ));
-            }
-            if form.email.is_none() {
-                errors.push(FieldError::new(
-                    "email",
-                    "required",
-                    "an individual's submission needs their email (or give organization_id)",
-                ));
-            }
-            guard(errors)?;
-            SubmitterKind::Individual
-        }
-    };
+    Ok(())
+}
+
+/// 422 naming `section_id` unless `section` is a section of `latest`.
+fn check_section(conn: &mut DbConn, latest: &VersionRow, section: &str) -> Result<(), ApiError> {
+    let found: i64 = sc::table
+        .filter(sc::version_id.eq(&latest.id))
+        .filter(sc::section_id.eq(section))
+        .count()
+        .get_result(conn)?;
+    if found == 0 {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "section_id",
+            "not_found",
+            format!(
+                "is not a section of the document's version {}",
+                latest.number
+            ),
+        )]));
+    }
+    Ok(())
+}
+
+/// Records `form` on `consultation` (locked by the caller) at `now`: 409
+/// unless it takes written comments now; 422 naming the field at fault.
+/// Whether the caller may speak for the organisation it names is the
+/// handler's to check.
+pub fn submit(
+    conn: &mut DbConn,
+    caller: &Caller,
+    consultation: &ConsultationRow,
+    mut form: CreateConsultationSubmission,
+    now: NaiveDateTime,
+) -> Result<SubmissionRow, ApiError> {
+    taking_comments(consultation, now)?;
+    let kind = submitter_kind(
+        form.organization_id.is_some(),
+        form.name.is_some(),
+        form.email.is_some(),
+    )
+    .map_err(ApiError::validation)?;
+    if let Some(org) = &form.organization_id {
+        crate::db::references::ensure_organization(conn, org, "organization_id")?;
+    }
     let latest = version(conn, &consultation.id, consultation.document_version)?;
     if let Some(section) = &form.section_id {
-        let found: i64 = sc::table
-            .filter(sc::version_id.eq(&latest.id))
-            .filter(sc::section_id.eq(section))
-            .count()
-            .get_result(conn)?;
-        if found == 0 {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "section_id",
-                "not_found",
-                format!(
-                    "is not a section of the document's version {}",
-                    latest.number
-                ),
-            )]));
-        }
+        check_section(conn, &latest, section)?;
     }
     form.name = form.name.map(|n| n.trim().to_owned());
     form.email = form.email.map(|e| e.trim().to_owned());

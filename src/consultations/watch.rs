@@ -496,16 +496,43 @@ fn is_unit_code(code: &str) -> bool {
     (1..=20).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-fn deadlines(
+/// A territorial unit and the units within it; each unit asked once.
+struct Region {
+    code: Option<String>,
+    within: HashMap<String, bool>,
+}
+
+impl Region {
+    /// Whether `unit` lies within the region (a nationwide record, with no
+    /// unit, counts when `nationwide`); everything does without a region.
+    fn contains(&mut self, conn: &mut DbConn, unit: Option<&str>, nationwide: bool) -> bool {
+        let Some(region) = &self.code else {
+            return true;
+        };
+        let Some(unit) = unit else {
+            return nationwide;
+        };
+        if let Some(known) = self.within.get(unit) {
+            return *known;
+        }
+        let chain = crate::territorial_units::unit_and_parents(conn, unit).unwrap_or_default();
+        let inside = chain.iter().any(|c| c == region);
+        self.within.insert(unit.to_owned(), inside);
+        inside
+    }
+}
+
+/// The most rows each query reads before the region filter.
+const MAX_READ: i64 = 5_000;
+
+fn upcoming_consultations(
     conn: &mut DbConn,
-    days: i64,
-    region: Option<String>,
-    organization: Option<RecordId>,
+    (now, until): (NaiveDateTime, NaiveDateTime),
+    organization: Option<&RecordId>,
+    region: &mut Region,
 ) -> Result<Vec<Deadline>, ApiError> {
     use ConsultationStatus::*;
-    let now = crate::db::now();
-    let until = now + Duration::days(days);
-    let mut consultations = co::table
+    let mut q = co::table
         .inner_join(organizations::table.on(organizations::id.eq(co::initiating_organization_id)))
         .filter(co::announced_at.is_not_null())
         .filter(co::status.eq_any([Announced.as_str(), Open.as_str()]))
@@ -516,45 +543,17 @@ fn deadlines(
             organizations::territorial_unit_code,
         ))
         .order(co::closes_at.asc())
-        .limit(MAX_DEADLINES)
+        .limit(MAX_READ)
         .into_boxed();
-    let mut drafts = wd::table
-        .filter(wd::status.eq(WatchStatus::Watching.as_str()))
-        .filter(wd::comment_deadline.gt(now))
-        .filter(wd::comment_deadline.le(until))
-        .select(WatchedDraftRow::as_select())
-        .order(wd::comment_deadline.asc())
-        .limit(MAX_DEADLINES)
-        .into_boxed();
-    if let Some(org) = &organization {
-        consultations = consultations.filter(co::initiating_organization_id.eq(org.as_str()));
-        drafts = drafts.filter(wd::organization_id.eq(org.as_str()));
+    if let Some(org) = organization {
+        q = q.filter(co::initiating_organization_id.eq(org.as_str()));
     }
-    let consultations: Vec<(ConsultationRow, Option<String>)> = consultations.load(conn)?;
-    let drafts: Vec<WatchedDraftRow> = drafts.load(conn)?;
-    // Whether a unit lies within the region, each unit asked once.
-    let mut within: HashMap<String, bool> = HashMap::new();
-    let mut in_region = |conn: &mut DbConn, unit: Option<&str>, nationwide: bool| {
-        let Some(region) = &region else {
-            return Ok::<bool, ApiError>(true);
-        };
-        let Some(unit) = unit else {
-            return Ok(nationwide);
-        };
-        if let Some(known) = within.get(unit) {
-            return Ok(*known);
-        }
-        let chain = crate::territorial_units::unit_and_parents(conn, unit).unwrap_or_default();
-        let inside = chain.iter().any(|c| c == region);
-        within.insert(unit.to_owned(), inside);
-        Ok(inside)
-    };
+    let rows: Vec<(ConsultationRow, Option<String>)> = q.load(conn)?;
     let mut items = Vec::new();
-    for (row, unit) in consultations {
-        if in_region(conn, unit.as_deref(), false)? {
-            let Some(closes) = row.closes_at else {
-                continue;
-            };
+    for (row, unit) in rows {
+        if let Some(closes) = row.closes_at
+            && region.contains(conn, unit.as_deref(), false)
+        {
             items.push(Deadline {
                 kind: DeadlineKind::Consultation,
                 id: row.id,
@@ -565,8 +564,30 @@ fn deadlines(
             });
         }
     }
-    for row in drafts {
-        if in_region(conn, row.territorial_unit_code.as_deref(), true)? {
+    Ok(items)
+}
+
+fn upcoming_drafts(
+    conn: &mut DbConn,
+    (now, until): (NaiveDateTime, NaiveDateTime),
+    organization: Option<&RecordId>,
+    region: &mut Region,
+) -> Result<Vec<Deadline>, ApiError> {
+    let mut q = wd::table
+        .filter(wd::status.eq(WatchStatus::Watching.as_str()))
+        .filter(wd::comment_deadline.gt(now))
+        .filter(wd::comment_deadline.le(until))
+        .select(WatchedDraftRow::as_select())
+        .order(wd::comment_deadline.asc())
+        .limit(MAX_READ)
+        .into_boxed();
+    if let Some(org) = organization {
+        q = q.filter(wd::organization_id.eq(org.as_str()));
+    }
+    let rows: Vec<WatchedDraftRow> = q.load(conn)?;
+    let mut items = Vec::new();
+    for row in rows {
+        if region.contains(conn, row.territorial_unit_code.as_deref(), true) {
             items.push(Deadline {
                 kind: DeadlineKind::WatchedDraft,
                 id: row.id,
@@ -577,6 +598,28 @@ fn deadlines(
             });
         }
     }
+    Ok(items)
+}
+
+fn deadlines(
+    conn: &mut DbConn,
+    days: i64,
+    region: Option<String>,
+    organization: Option<RecordId>,
+) -> Result<Vec<Deadline>, ApiError> {
+    let now = crate::db::now();
+    let window = (now, now + Duration::days(days));
+    let mut region = Region {
+        code: region,
+        within: HashMap::new(),
+    };
+    let mut items = upcoming_consultations(conn, window, organization.as_ref(), &mut region)?;
+    items.extend(upcoming_drafts(
+        conn,
+        window,
+        organization.as_ref(),
+        &mut region,
+    )?);
     items.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.id.cmp(&b.id)));
     items.truncate(MAX_DEADLINES as usize);
     Ok(items)

@@ -138,7 +138,11 @@ fn whole(change: TextChange, text: &str) -> Vec<TextRun> {
 
 /// `before` → `after` word by word, consecutive words of one kind joined.
 fn words(before: &str, after: &str) -> Vec<TextRun> {
-    let diff = similar::TextDiff::from_words(before, after);
+    // Past the deadline the diff is coarser, never wrong: long texts
+    // reworded throughout cannot hold a worker.
+    let diff = similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(250))
+        .diff_words(before, after);
     let mut runs: Vec<TextRun> = Vec::new();
     for change in diff.iter_all_changes() {
         let kind = match change.tag() {

@@ -18,9 +18,7 @@ use super::handlers::readable;
 use super::model::ConsultationRow;
 use super::rules::ConsultationStatus;
 use crate::audit::{self, Caller, Change};
-use crate::auth::policy::{Permission, authorize};
 use crate::db::DbConn;
-use crate::db::record;
 use crate::db::schema::{
     consultation_sections as sc, consultation_versions as cv, consultations as co,
 };
@@ -346,14 +344,7 @@ pub async fn create_version(
     let (row, sections) = state
         .db
         .write(move |conn| {
-            let current = record::for_change(conn, &id, &if_match, |_, c: &ConsultationRow| {
-                authorize(
-                    &caller.actor,
-                    Permission::ManageConsultation {
-                        organization_id: &c.initiating_organization_id,
-                    },
-                )
-            })?;
+            let current = super::handlers::for_change(conn, &caller, &id, &if_match)?;
             add_version(conn, &caller, current, form, crate::db::now())
         })
         .await?;
@@ -533,9 +524,9 @@ pub async fn compare_versions(
             Ok((text(conn, from)?, text(conn, to)?))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(VersionComparison {
-        from,
-        to,
-        sections: compare(&before, &after),
-    }))
+    // Word by word is quadratic at worst: off the request's worker.
+    let sections = web::block(move || compare(&before, &after))
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(VersionComparison { from, to, sections }))
 }

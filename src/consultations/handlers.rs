@@ -230,6 +230,12 @@ pub fn for_change(
     if_match: &IfMatch,
 ) -> Result<ConsultationRow, ApiError> {
     let row: ConsultationRow = record::locked(conn, id)?;
+    if !row.is_public() && !manages(&caller.actor, &row.initiating_organization_id) {
+        // A draft is its organisation's own: to others it does not exist.
+        return Err(ApiError::not_found(format!(
+            "No consultation has the id `{id}`."
+        )));
+    }
     authorize(
         &caller.actor,
         Permission::ManageConsultation {

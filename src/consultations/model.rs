@@ -405,7 +405,10 @@ pub struct CreateConsultationSubmission {
     #[validate(email, length(max = 254))]
     #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
-    #[validate(length(min = 1, max = 20000))]
+    #[validate(
+        length(min = 1, max = 20000),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 20000)]
     pub proposed_wording: Option<String>,
     #[validate(
@@ -423,7 +426,10 @@ pub struct CreateConsultationSubmission {
 pub struct RespondToSubmission {
     pub status: ResponseStatus,
     /// Required for `rejected`.
-    #[validate(length(min = 1, max = 20000))]
+    #[validate(
+        length(min = 1, max = 20000),
+        custom(function = "crate::http::extract::not_blank")
+    )]
     #[schema(min_length = 1, max_length = 20000)]
     pub justification: Option<String>,
 }

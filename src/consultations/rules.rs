@@ -277,6 +277,27 @@ pub fn check_early_close(
     }
 }
 
+/// An instant as stored: UTC, to the microsecond (what PostgreSQL keeps).
+pub fn instant(t: chrono::DateTime<chrono::Utc>) -> NaiveDateTime {
+    use chrono::Timelike;
+    let t = t.naive_utc();
+    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}
+
+/// Instants a request gives must lie in the years 1970–9999 (both backends
+/// store and order them alike there): each one outside, named.
+pub fn check_instants(fields: &[(&str, Option<NaiveDateTime>)]) -> Vec<FieldError> {
+    use chrono::Datelike;
+    fields
+        .iter()
+        .filter_map(|(field, t)| {
+            t.filter(|t| !(1970..=9999).contains(&t.year())).map(|_| {
+                FieldError::new(*field, "out_of_range", "must lie in the years 1970 to 9999")
+            })
+        })
+        .collect()
+}
+
 crate::string_enum! {
     "response status"
     /// The initiator's answer to a submission; `rejected` needs its
@@ -478,6 +499,29 @@ mod tests {
             fields(submitter_kind(true, true, true).unwrap_err()).len(),
             2
         );
+    }
+
+    #[test]
+    fn instants_lie_in_four_digit_years_to_the_microsecond() {
+        let t: chrono::DateTime<chrono::Utc> = "2026-03-01T10:00:00.123456789Z".parse().unwrap();
+        assert_eq!(instant(t).to_string(), "2026-03-01 10:00:00.123456");
+        let far = chrono::NaiveDate::from_ymd_opt(10000, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        let early = chrono::NaiveDate::from_ymd_opt(500, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        let errors = check_instants(&[
+            ("opens_at", Some(instant(t))),
+            ("closes_at", Some(far)),
+            ("report_due_at", None),
+            ("announced_at", Some(early)),
+        ]);
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].field, "closes_at");
+        assert_eq!(errors[1].field, "announced_at");
     }
 
     #[test]

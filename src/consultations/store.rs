@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use super::model::{CancelConsultation, ConsultationRow, CreateConsultation, UpdateConsultation};
 use super::rules::{
     ConsultationForm, ConsultationKind, ConsultationStatus, ConsultationTransition, MinimumPeriods,
-    announce_conditions, check_early_close, check_period,
+    announce_conditions, check_early_close, check_instants, check_period, instant,
 };
 use crate::audit::{self, Caller, Change};
 use crate::db::record;
@@ -37,7 +37,7 @@ pub fn minimum_days(
 }
 
 fn naive(t: Option<DateTime<Utc>>) -> Option<NaiveDateTime> {
-    t.map(|t| t.naive_utc())
+    t.map(instant)
 }
 
 /// The timeline's order: closing after opening, the report due after closing.
@@ -46,6 +46,11 @@ fn check_order(
     closes: Option<NaiveDateTime>,
     report_due: Option<NaiveDateTime>,
 ) -> Result<(), ApiError> {
+    guard(check_instants(&[
+        ("opens_at", opens),
+        ("closes_at", closes),
+        ("report_due_at", report_due),
+    ]))?;
     let mut errors = Vec::new();
     if let (Some(o), Some(c)) = (opens, closes)
         && c <= o
@@ -218,7 +223,7 @@ pub fn update(
         Some(f) => crate::db::json::column(f)?,
         None => current.forms.clone(),
     };
-    let opens = changes.opens_at.map_or(current.opens_at, naive);
+    let mut opens = changes.opens_at.map_or(current.opens_at, naive);
     let closes = changes.closes_at.map_or(current.closes_at, naive);
     let report_due = changes.report_due_at.map_or(current.report_due_at, naive);
     check_order(opens, closes, report_due)?;
@@ -226,6 +231,8 @@ pub fn update(
         // What was announced must stay a valid consultation.
         let minimum = minimum_days(conn, periods, kind, &current.initiating_organization_id)?;
         guard(check_period(opens, closes, minimum, now))?;
+        // Announced, it opens now at the earliest (see `transition`).
+        opens = opens.map(|o| o.max(now));
     }
     diesel::update(co::table.find(&current.id))
         .set((
@@ -329,6 +336,9 @@ pub fn transition(
             let unmet =
                 announce_conditions(current.document_version > 0, opens, closes, minimum, now);
             guard(unmet).map_err(|e| in_state(e, status))?;
+            // An opening already past is an opening now: the comment
+            // period, and an early close, count from it.
+            opens = opens.map(|o| o.max(now));
             announced = Some(now);
         }
         ConsultationTransition::PublishReport => {

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::model::ConsultationRow;
-use super::rules::ConsultationStatus;
+use super::rules::{ConsultationStatus, check_instants, instant};
 use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize};
 use crate::db::enums::StrEnum;
@@ -205,6 +205,8 @@ pub fn insert(
 ) -> Result<WatchedDraftRow, ApiError> {
     crate::db::references::ensure_organization(conn, &form.organization_id, "organization_id")?;
     check_unit(conn, form.territorial_unit_code.as_deref())?;
+    let deadline = instant(form.comment_deadline);
+    crate::http::transition::guard(check_instants(&[("comment_deadline", Some(deadline))]))?;
     let id = crate::db::new_id();
     let now = crate::db::now();
     let title = form.title.trim();
@@ -218,7 +220,7 @@ pub fn insert(
             wd::source_url.eq(&form.source_url),
             wd::policy_area.eq(&form.policy_area),
             wd::territorial_unit_code.eq(&form.territorial_unit_code),
-            wd::comment_deadline.eq(form.comment_deadline.naive_utc()),
+            wd::comment_deadline.eq(deadline),
             wd::status.eq(WatchStatus::Watching.as_str()),
             wd::note.eq(&form.note),
             wd::created_at.eq(now),
@@ -361,6 +363,13 @@ pub async fn update_watched_draft(
                     },
                 )
             })?;
+            let deadline = changes
+                .comment_deadline
+                .map_or(current.comment_deadline, instant);
+            crate::http::transition::guard(check_instants(&[(
+                "comment_deadline",
+                Some(deadline),
+            )]))?;
             let title = changes
                 .title
                 .as_deref()
@@ -369,9 +378,7 @@ pub async fn update_watched_draft(
                 .set((
                     wd::title_search.eq(fold_for_search(&title)),
                     wd::title.eq(&title),
-                    wd::comment_deadline.eq(changes
-                        .comment_deadline
-                        .map_or(current.comment_deadline, |d| d.naive_utc())),
+                    wd::comment_deadline.eq(deadline),
                     wd::status.eq(changes
                         .status
                         .map_or(current.status.clone(), |s| s.as_str().to_owned())),
@@ -480,6 +487,15 @@ pub async fn upcoming_deadlines(
     let items = state
         .db
         .run(move |conn| {
+            if let Some(code) = &params.territorial_unit_code
+                && crate::territorial_units::unit_and_parents(conn, code).is_err()
+            {
+                return Err(ApiError::invalid_parameter(
+                    "territorial_unit_code",
+                    "unknown",
+                    format!("no territorial unit has the code `{code}`"),
+                ));
+            }
             deadlines(
                 conn,
                 days,

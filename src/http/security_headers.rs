@@ -16,6 +16,7 @@ const NO_STORE_PREFIXES: &[&str] = &[
     "/api/v1/api-clients",
     "/api/v1/auth/",
     "/api/v1/audit",
+    "/api/v1/consultation-submissions",
 ];
 
 fn holds_personal_data(path: &str) -> bool {
@@ -23,6 +24,8 @@ fn holds_personal_data(path: &str) -> bool {
         path.strip_prefix(p)
             .is_some_and(|rest| p.ends_with('/') || rest.is_empty() || rest.starts_with('/'))
     }) || (path.starts_with("/api/v1/organizations/") && path.contains("/members"))
+        || (path.starts_with("/api/v1/consultations/")
+            && (path.ends_with("/submissions") || path.ends_with("/report")))
 }
 
 pub async fn middleware(

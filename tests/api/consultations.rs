@@ -95,6 +95,9 @@ async fn a_consultation_lives_from_draft_to_its_published_report() {
     app.get_as(&other, &uri)
         .await
         .assert_problem(404, "not_found");
+    app.patch_json_as(&other, &uri, json!({"subject": "X"}))
+        .await
+        .assert_problem(404, "not_found");
     let listed = app.get("/api/v1/consultations").await.json();
     assert_eq!(listed["items"].as_array().unwrap().len(), 0);
     app.post_json(&submissions(&id), individual("Jan Nowak"))
@@ -172,7 +175,9 @@ async fn a_consultation_lives_from_draft_to_its_published_report() {
     app.get_as(&other, &own)
         .await
         .assert_problem(403, "forbidden");
-    let all = app.get_as(&token, &submissions(&id)).await.json();
+    let all = app.get_as(&token, &submissions(&id)).await;
+    assert_eq!(all.header("cache-control"), Some("no-store"));
+    let all = all.json();
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
     // A non-manager gets no report before it is published.
     app.get(&format!("{uri}/report"))
@@ -342,6 +347,19 @@ async fn opening_needs_a_document_and_the_minimum_period_for_its_kind_and_countr
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["minimum_period_days"], 10);
     assert_eq!(announce(&app, &ro_token, &ro).await.status, 200);
+    // Its opening had passed: it opened when announced, so closing it by
+    // hand now would cut the comment period short.
+    app.post_json_as(&ro_token, &format!("{uri}/close"), json!({}))
+        .await
+        .assert_problem(422, "validation_failed");
+    // Instants lie in four-digit years from 1970.
+    let far = json!({"subject": "X", "kind": "other", "initiating_organization_id": org,
+        "closes_at": "0500-01-01T00:00:00Z"});
+    let problem = app
+        .post_json_as(&token, "/api/v1/consultations", far)
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "out_of_range");
 
     // Announced for later: it opens by itself, or early by hand, if the
     // period from now is long enough.
@@ -449,10 +467,32 @@ async fn versions_keep_their_sections_ids_and_submissions_their_version() {
     let v2 = json!({"title": "Projekt po konsultacjach", "note": "Zwiększone środki.", "sections": [
         {"number": "§ 1", "body": "Program obowiązuje w 2027 roku."},
         {"id": money, "number": "§ 2", "body": "Na realizację programu przeznacza się 150 000 zł."}]});
+    // With the consultation's tag, as read: the version guards the document.
+    let consultation_tag = app
+        .get_as(&token, &uri)
+        .await
+        .header("etag")
+        .unwrap()
+        .to_owned();
     let res = app
-        .post_json_as(&token, &format!("{uri}/versions"), v2)
+        .send_as(
+            &token,
+            TestRequest::post()
+                .uri(&format!("{uri}/versions"))
+                .insert_header(("If-Match", consultation_tag.as_str()))
+                .set_json(v2.clone()),
+        )
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
+    app.send_as(
+        &token,
+        TestRequest::post()
+            .uri(&format!("{uri}/versions"))
+            .insert_header(("If-Match", consultation_tag.as_str()))
+            .set_json(v2),
+    )
+    .await
+    .assert_problem(412, "precondition_failed");
     assert_eq!(res.json()["number"], 2);
     assert_eq!(app.get(&uri).await.json()["document_version"], 2);
     // The old version is still there, unchanged.
@@ -683,6 +723,7 @@ async fn the_watch_list_and_the_deadlines_coming_up_in_a_region() {
         "days=0",
         "territorial_unit_code=%0A",
         "territorial_unit_code=RO%20CJ",
+        "territorial_unit_code=RO-XX",
     ] {
         app.get_as(&other, &format!("/api/v1/deadlines?{bad}"))
             .await

@@ -8,6 +8,7 @@ mod activities;
 mod auth;
 mod cli;
 mod concurrency;
+mod consultation_watch;
 mod consultations;
 mod errors;
 mod good_practices;

@@ -138,6 +138,7 @@ fn load(conn: &mut DbConn) -> String {
                     section_id: (i % 7 != 0).then_some(section),
                     organization_id: (i % 4 == 0)
                         .then(|| current.initiating_organization_id.clone()),
+                    body_id: None,
                     name: (i % 4 != 0).then(|| format!("Mieszkaniec {i}")),
                     email: (i % 4 != 0).then(|| format!("m{i}@example.org")),
                     proposed_wording: Some(format!("Proponowane brzmienie {i}")),

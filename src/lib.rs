@@ -17,6 +17,7 @@ pub mod indicators;
 pub mod notifications;
 pub mod openapi;
 pub mod organizations;
+pub mod participation;
 pub mod partnerships;
 pub mod people;
 pub mod problems;
@@ -59,6 +60,7 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(recruitment::configure)
                 .configure(training::configure)
                 .configure(consultations::configure)
+                .configure(participation::configure)
                 .configure(cooperation_model::configure)
                 .configure(audit::configure)
                 .configure(territorial_units::configure),

@@ -41,6 +41,7 @@ paged with `limit` and `cursor`; every single resource carries an `ETag`; every 
         (name = "recruitment", description = "Recruitment calls: public calls with categories and quotas, applications without an account decided in order of arrival or ranked by reviewers' weighted scores, waitlists, the applicant's management token"),
         (name = "training", description = "Training: programmes with modules, groups with capacity and composition targets, sessions planned against the schedule's rules, participants"),
         (name = "consultations", description = "Consultations under the participation model: documents in versions of numbered sections compared section by section, submissions by organisations and individuals while open by the server's clock, responses, the report (JSON, CSV), public once published"),
+        (name = "participation", description = "Participation bodies (Regional Social Platforms, public-benefit councils): region, members per constituency, constituency balance; their collective opinions are consultation submissions"),
         (name = "audit", description = "The change log (admins)"),
         (name = "territorial_units", description = "Voivodeships, counties and municipalities (TERYT, ISO 3166-2)"),
         (name = "health", description = "Liveness and readiness"),

@@ -150,6 +150,14 @@ pub enum Permission<'a> {
     WatchDrafts {
         organization_id: &'a str,
     },
+    /// Create and change a participation body and its members, and read the
+    /// names of its members who speak for people affected by exclusion: the
+    /// admins of the organisation that runs its secretariat.
+    ManageParticipationBody {
+        organization_id: &'a str,
+    },
+    /// Read participation bodies' members: any signed-in user.
+    ReadBodyMembers,
 }
 
 /// Which good practices a caller may read: the accepted ones, and those not
@@ -379,10 +387,11 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
             project_id,
             trainer,
         } => trainer || coordinates(project_id),
-        Permission::ManageConsultation { organization_id } => org_admin_of(organization_id),
+        Permission::ManageConsultation { organization_id }
+        | Permission::ManageParticipationBody { organization_id } => org_admin_of(organization_id),
         Permission::SubmitForOrganization { organization_id }
         | Permission::WatchDrafts { organization_id } => user.belongs_to(organization_id),
-        Permission::ReadWatchList => true,
+        Permission::ReadWatchList | Permission::ReadBodyMembers => true,
         Permission::ArchiveOrganization
         | Permission::CreateProject
         | Permission::ManageProjectCoordinators
@@ -433,7 +442,9 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::ManageConsultation { .. }
         | Permission::SubmitForOrganization { .. }
         | Permission::ReadWatchList
-        | Permission::WatchDrafts { .. } => false,
+        | Permission::WatchDrafts { .. }
+        | Permission::ManageParticipationBody { .. }
+        | Permission::ReadBodyMembers => false,
     }
 }
 
@@ -685,5 +696,28 @@ mod tests {
         assert!(allows(&user(vec![]), Permission::ReadWatchList));
         assert!(!allows(&client, Permission::ReadWatchList));
         assert!(!allows(&client, watch("A")));
+    }
+
+    #[test]
+    fn a_bodys_secretariat_admins_manage_it_and_signed_in_users_read_its_members() {
+        let manage = |o| Permission::ManageParticipationBody { organization_id: o };
+        let admin_of_a = user(vec![Role::OrgAdmin {
+            organization_id: "A".into(),
+        }]);
+        let member_of_a = user(vec![Role::OrgMember {
+            organization_id: "A".into(),
+        }]);
+        assert!(allows(&admin_of_a, manage("A")));
+        assert!(!allows(&admin_of_a, manage("B")));
+        assert!(!allows(&member_of_a, manage("A")));
+        assert!(allows(&user(vec![Role::Admin]), manage("B")));
+        assert!(allows(&member_of_a, Permission::ReadBodyMembers));
+        let client = Actor::Client(ClientActor {
+            id: "c".into(),
+            organization_id: "A".into(),
+            scopes: SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+        });
+        assert!(!allows(&client, manage("A")));
+        assert!(!allows(&client, Permission::ReadBodyMembers));
     }
 }

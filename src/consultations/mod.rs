@@ -10,6 +10,7 @@
 pub mod diff;
 pub mod documents;
 pub mod handlers;
+pub mod meetings;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -36,6 +37,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(submissions::get_submission)
         .service(submissions::respond_to_submission)
         .service(report::get_report)
+        .service(meetings::list_consultation_meetings)
+        .service(meetings::create_consultation_meeting)
+        .service(meetings::get_consultation_meeting)
+        .service(meetings::update_consultation_meeting)
         .service(watch::list_watched_drafts)
         .service(watch::create_watched_draft)
         .service(watch::get_watched_draft)

@@ -293,6 +293,7 @@ pub struct SubmissionRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub body_id: Option<String>,
 }
 
 crate::record!(SubmissionRow, cs, "submission");
@@ -335,6 +336,9 @@ pub struct ConsultationSubmission {
     pub submitter_kind: SubmitterKind,
     #[schema(format = Uuid)]
     pub organization_id: Option<String>,
+    /// The participation body whose collective opinion it is.
+    #[schema(format = Uuid)]
+    pub body_id: Option<String>,
     /// An individual's name and email: for those who run the consultation
     /// and for the submitter only.
     #[schema(max_length = 200)]
@@ -372,6 +376,7 @@ impl ConsultationSubmission {
             version_number,
             section_id: r.section_id,
             organization_id: r.organization_id,
+            body_id: r.body_id,
             name: r.individual_name,
             email: r.individual_email,
             proposed_wording: r.proposed_wording,
@@ -384,9 +389,11 @@ impl ConsultationSubmission {
 }
 
 /// A submission: on behalf of an organisation (`organization_id`, by a
-/// signed-in member of it) or of an individual (`name` and `email`, no
-/// account needed); on a section (`section_id`, of the document's latest
-/// version) or on the whole document.
+/// signed-in member of it), of a participation body (`body_id`: its
+/// collective opinion, by a signed-in member of its secretariat
+/// organisation) or of an individual (`name` and `email`, no account
+/// needed); on a section (`section_id`, of the document's latest version) or
+/// on the whole document.
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateConsultationSubmission {
@@ -396,6 +403,9 @@ pub struct CreateConsultationSubmission {
     #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     #[schema(format = Uuid)]
     pub organization_id: Option<String>,
+    #[validate(custom(function = "crate::http::extract::validate_uuid"))]
+    #[schema(format = Uuid)]
+    pub body_id: Option<String>,
     #[validate(
         length(min = 1, max = 200),
         custom(function = "crate::http::extract::not_blank")

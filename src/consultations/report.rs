@@ -20,7 +20,7 @@ use crate::db::DbConn;
 use crate::db::enums::StrEnum;
 use crate::db::schema::{
     consultation_sections as sc, consultation_submissions as cs, consultation_versions as cv,
-    organizations,
+    organizations, participation_bodies as pb,
 };
 use crate::error::{ApiError, ProblemCode};
 use crate::http::export::{CsvDocument, ExportFormat, ExportParams, csv_attachment};
@@ -256,17 +256,24 @@ pub fn build(
     now: NaiveDateTime,
 ) -> Result<ConsultationReport, ApiError> {
     let numbering = Numbering::load(conn, &consultation.id)?;
-    let rows: Vec<(SubmissionRow, Option<String>)> = cs::table
+    type Line = (SubmissionRow, Option<String>, Option<String>);
+    let rows: Vec<Line> = cs::table
         .left_join(organizations::table.on(organizations::id.nullable().eq(cs::organization_id)))
+        .left_join(pb::table.on(pb::id.nullable().eq(cs::body_id)))
         .filter(cs::consultation_id.eq(&consultation.id))
         .order(cs::id.asc())
-        .select((SubmissionRow::as_select(), organizations::name.nullable()))
+        .select((
+            SubmissionRow::as_select(),
+            organizations::name.nullable(),
+            pb::name.nullable(),
+        ))
         .load(conn)?;
     let mut lines = Vec::with_capacity(rows.len());
-    for (row, organization) in rows {
+    for (row, organization, body) in rows {
         let kind = SubmitterKind::stored(&row.submitter_kind)?;
         let submitter = match kind {
             SubmitterKind::Organization => organization,
+            SubmitterKind::Body => body,
             SubmitterKind::Individual if private => row.individual_name.clone(),
             SubmitterKind::Individual => None,
         };

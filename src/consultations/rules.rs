@@ -327,42 +327,57 @@ pub fn check_response(status: ResponseStatus, justification: Option<&str>) -> Ve
 
 crate::string_enum! {
     "submitter kind"
-    /// On whose behalf a submission is made.
+    /// On whose behalf a submission is made: an organisation, an individual,
+    /// or a participation body (its collective opinion).
     #[derive(ToSchema)]
     pub enum SubmitterKind {
         Organization = "organization",
         Individual = "individual",
+        Body = "body",
     }
 }
 
-/// Whose submission it is: an organisation's (`organization`: its id given,
-/// and no individual's name or email), or an individual's (name and email
-/// both given); else each field at fault.
+/// Whose submission it is: an organisation's (`organization_id` given), a
+/// participation body's (`body_id` given) — never both, and neither names an
+/// individual — or an individual's (name and email both given); else each
+/// field at fault.
 pub fn submitter_kind(
     organization: bool,
+    body: bool,
     name: bool,
     email: bool,
 ) -> Result<SubmitterKind, Vec<FieldError>> {
     let mut errors = Vec::new();
+    if organization && body {
+        errors.push(FieldError::new(
+            "body_id",
+            "not_allowed",
+            "a submission is made on behalf of one organisation or one body, not both",
+        ));
+    }
+    let on_behalf = organization || body;
     for (field, given) in [("name", name), ("email", email)] {
-        if organization && given {
+        if on_behalf && given {
             errors.push(FieldError::new(
                 field,
                 "not_allowed",
-                "an organisation's submission names no individual",
+                "an organisation's or a body's submission names no individual",
             ));
-        } else if !organization && !given {
+        } else if !on_behalf && !given {
             errors.push(FieldError::new(
                 field,
                 "required",
-                format!("an individual's submission needs their {field} (or give organization_id)"),
+                format!(
+                    "an individual's submission needs their {field} (or give organization_id or body_id)"
+                ),
             ));
         }
     }
-    match (errors.is_empty(), organization) {
-        (false, _) => Err(errors),
-        (true, true) => Ok(SubmitterKind::Organization),
-        (true, false) => Ok(SubmitterKind::Individual),
+    match (errors.is_empty(), organization, body) {
+        (false, _, _) => Err(errors),
+        (true, true, _) => Ok(SubmitterKind::Organization),
+        (true, _, true) => Ok(SubmitterKind::Body),
+        (true, false, false) => Ok(SubmitterKind::Individual),
     }
 }
 
@@ -480,24 +495,36 @@ mod tests {
     }
 
     #[test]
-    fn a_submission_is_an_organisations_or_a_named_individuals() {
+    fn a_submission_is_an_organisations_a_bodys_or_a_named_individuals() {
         assert_eq!(
-            submitter_kind(true, false, false),
+            submitter_kind(true, false, false, false),
             Ok(SubmitterKind::Organization)
         );
         assert_eq!(
-            submitter_kind(false, true, true),
+            submitter_kind(false, true, false, false),
+            Ok(SubmitterKind::Body)
+        );
+        assert_eq!(
+            submitter_kind(false, false, true, true),
             Ok(SubmitterKind::Individual)
         );
         let fields =
             |e: Vec<FieldError>| e.into_iter().map(|e| (e.field, e.code)).collect::<Vec<_>>();
         assert_eq!(
-            fields(submitter_kind(false, false, true).unwrap_err()),
+            fields(submitter_kind(false, false, false, true).unwrap_err()),
             [("name".to_owned(), "required".to_owned())]
         );
         assert_eq!(
-            fields(submitter_kind(true, true, true).unwrap_err()).len(),
+            fields(submitter_kind(true, false, true, true).unwrap_err()).len(),
             2
+        );
+        assert_eq!(
+            fields(submitter_kind(false, true, true, false).unwrap_err()),
+            [("name".to_owned(), "not_allowed".to_owned())]
+        );
+        assert_eq!(
+            fields(submitter_kind(true, true, false, false).unwrap_err()),
+            [("body_id".to_owned(), "not_allowed".to_owned())]
         );
     }
 

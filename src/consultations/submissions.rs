@@ -13,7 +13,9 @@ use super::model::{
     ConsultationRow, ConsultationSubmission, ConsultationSubmissionPage,
     CreateConsultationSubmission, RespondToSubmission, SubmissionFilter, SubmissionRow,
 };
-use super::rules::{ConsultationForm, ConsultationStatus, check_response, submitter_kind};
+use super::rules::{
+    ConsultationForm, ConsultationStatus, SubmitterKind, check_response, submitter_kind,
+};
 use crate::audit::{self, Caller, Change};
 use crate::auth::Actor;
 use crate::auth::policy::{Permission, authorize, require_signed_in};
@@ -31,9 +33,14 @@ use crate::http::transition::guard;
 use crate::keyset_page;
 use crate::state::AppState;
 
-/// 409 unless `consultation` takes written comments at `now`: open, with
-/// `written_comments` among its forms.
-fn taking_comments(consultation: &ConsultationRow, now: NaiveDateTime) -> Result<(), ApiError> {
+/// 409 unless `consultation` takes submissions of `kind` at `now`: open,
+/// with `written_comments` among its forms (`body_opinion` for a body's
+/// collective opinion).
+fn taking_comments(
+    consultation: &ConsultationRow,
+    kind: SubmitterKind,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
     let status = consultation.status_at(now)?;
     if status != ConsultationStatus::Open {
         let opens = match (status, consultation.opens_at) {
@@ -48,13 +55,16 @@ fn taking_comments(consultation: &ConsultationRow, now: NaiveDateTime) -> Result
             format!("The consultation takes no submissions now: it is {status}{opens}."),
         ));
     }
-    if !consultation
-        .form_list()?
-        .contains(&ConsultationForm::WrittenComments)
-    {
+    let (form, what) = match kind {
+        SubmitterKind::Body => (ConsultationForm::BodyOpinion, "bodies' opinions"),
+        SubmitterKind::Organization | SubmitterKind::Individual => {
+            (ConsultationForm::WrittenComments, "written comments")
+        }
+    };
+    if !consultation.form_list()?.contains(&form) {
         return Err(ApiError::new(
             ProblemCode::Conflict,
-            "This consultation does not take written comments (see its forms).",
+            format!("This consultation does not take {what} (see its forms)."),
         ));
     }
     Ok(())
@@ -81,9 +91,9 @@ fn check_section(conn: &mut DbConn, latest: &VersionRow, section: &str) -> Resul
 }
 
 /// Records `form` on `consultation` (locked by the caller) at `now`: 409
-/// unless it takes written comments now; 422 naming the field at fault.
-/// Whether the caller may speak for the organisation it names is the
-/// handler's to check.
+/// unless it takes such submissions now; 422 naming the field at fault.
+/// Whether the caller may speak for the organisation or the body it names
+/// is the handler's to check.
 pub fn submit(
     conn: &mut DbConn,
     caller: &Caller,
@@ -91,13 +101,14 @@ pub fn submit(
     mut form: CreateConsultationSubmission,
     now: NaiveDateTime,
 ) -> Result<SubmissionRow, ApiError> {
-    taking_comments(consultation, now)?;
     let kind = submitter_kind(
         form.organization_id.is_some(),
+        form.body_id.is_some(),
         form.name.is_some(),
         form.email.is_some(),
     )
     .map_err(ApiError::validation)?;
+    taking_comments(consultation, kind, now)?;
     if let Some(org) = &form.organization_id {
         crate::db::references::ensure_organization(conn, org, "organization_id")?;
     }
@@ -120,6 +131,7 @@ pub fn submit(
             cs::section_id.eq(&form.section_id),
             cs::submitter_kind.eq(kind.as_str()),
             cs::organization_id.eq(&form.organization_id),
+            cs::body_id.eq(&form.body_id),
             cs::submitted_by.eq(&submitted_by),
             cs::individual_name.eq(&form.name),
             cs::individual_email.eq(&form.email),
@@ -203,10 +215,13 @@ fn shown_one(conn: &mut DbConn, row: SubmissionRow) -> Result<ConsultationSubmis
 
 /// Comments on an open consultation's document — on a section
 /// (`section_id`, of the latest version) or the whole of it — on behalf of
-/// an organisation (`organization_id`: a signed-in member of it) or of an
-/// individual (`name` and `email`: no account needed; counted against the
-/// public rate limit). 409 when the consultation takes no written comments
-/// now (by the server's clock).
+/// an organisation (`organization_id`: a signed-in member of it), of a
+/// participation body (`body_id`: its collective opinion, filed by a
+/// signed-in member of the body's secretariat organisation, where the
+/// consultation takes `body_opinion`) or of an individual (`name` and
+/// `email`: no account needed; counted against the public rate limit). 409
+/// when the consultation takes no such submissions now (by the server's
+/// clock).
 #[utoipa::path(
     tag = "consultations",
     security((), ("bearer" = []), ("oauth2" = [])),
@@ -239,9 +254,21 @@ pub async fn create_submission(
             },
         )?;
     }
+    if form.body_id.is_some() {
+        require_signed_in(&caller.actor)?;
+    }
     let (tag, shown) = state
         .db
         .write(move |conn| {
+            if let Some(body) = &form.body_id {
+                let body = crate::participation::store::body_for_field(conn, body, "body_id")?;
+                authorize(
+                    &caller.actor,
+                    Permission::SubmitForOrganization {
+                        organization_id: &body.secretariat_organization_id,
+                    },
+                )?;
+            }
             readable(conn, &caller, &id)?;
             // Submissions queue on the consultation's row: none lands after
             // it closed early or its report was published.

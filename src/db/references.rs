@@ -29,6 +29,17 @@ pub fn ensure_organization(conn: &mut DbConn, id: &str, field: &str) -> Result<(
     Ok(())
 }
 
+/// The kind of organisation `id` (`ngo`, `local_government`, …), or 422
+/// naming `field` if there is none.
+pub fn organization_kind(conn: &mut DbConn, id: &str, field: &str) -> Result<String, ApiError> {
+    organizations::table
+        .find(id)
+        .select(organizations::kind)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| missing(field, "organisation", id))
+}
+
 /// 422 naming `field` unless the person exists.
 pub fn ensure_person(conn: &mut DbConn, id: &str, field: &str) -> Result<(), ApiError> {
     let n: i64 = people::table

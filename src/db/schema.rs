@@ -621,6 +621,55 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        body_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    participation_bodies (id) {
+        id -> Text,
+        name -> Text,
+        name_search -> Text,
+        kind -> Text,
+        territorial_unit_code -> Text,
+        secretariat_organization_id -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    participation_body_members (id) {
+        id -> Text,
+        body_id -> Text,
+        constituency -> Text,
+        name -> Text,
+        organization_id -> Nullable<Text>,
+        role -> Text,
+        joined_on -> Date,
+        left_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    consultation_meetings (id) {
+        id -> Text,
+        consultation_id -> Text,
+        kind -> Text,
+        title -> Text,
+        starts_at -> Timestamp,
+        place -> Nullable<Text>,
+        online_url -> Nullable<Text>,
+        minutes -> Nullable<Text>,
+        attendance -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
     }
 }
 
@@ -633,6 +682,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_sections,
     consultation_submissions,
     organizations,
+    participation_bodies,
 );
 
 diesel::table! {

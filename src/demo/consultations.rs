@@ -1,13 +1,19 @@
 //! The demo's consultation: the Zgorzelec county puts its annual programme
 //! of cooperation with NGOs to comment for two weeks — a document of five
 //! sections, a dozen submissions from the two foundations and from
-//! residents, five of them answered; and a bill on PROBUS's watch list.
+//! residents, five of them answered, a collective opinion of the Regional
+//! Social Platform of Lower Silesia and a public debate with its minutes;
+//! and a bill on PROBUS's watch list.
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::audit::Caller;
 use crate::consultations::documents::{CreateVersion, NewSection, add_version};
+use crate::consultations::meetings::{
+    self, CreateConsultationMeeting, MeetingKind, UpdateConsultationMeeting,
+};
+use crate::consultations::model::ConsultationRow;
 use crate::consultations::model::{
     CreateConsultation, CreateConsultationSubmission, RespondToSubmission,
 };
@@ -19,6 +25,11 @@ use crate::db::DbConn;
 use crate::db::record;
 use crate::db::schema::consultations as co;
 use crate::error::ApiError;
+use crate::participation::{
+    self,
+    model::{CreateBodyMember, CreateParticipationBody},
+    rules::{BodyKind, BodyMemberRole, Constituency},
+};
 
 pub const SUBJECT: &str =
     "Roczny program współpracy Powiatu Zgorzeleckiego z organizacjami pozarządowymi na 2027 rok";
@@ -193,6 +204,7 @@ pub(super) fn seed(
             forms: vec![
                 ConsultationForm::WrittenComments,
                 ConsultationForm::PublicMeeting,
+                ConsultationForm::BodyOpinion,
             ],
             opens_at: Some(now - Duration::days(3)),
             closes_at: Some(now + Duration::days(11)),
@@ -249,6 +261,7 @@ pub(super) fn seed(
             CreateConsultationSubmission {
                 section_id: section.map(|i| sections[i].section_id.clone()),
                 organization_id,
+                body_id: None,
                 name,
                 email,
                 proposed_wording: wording.map(str::to_owned),
@@ -271,8 +284,139 @@ pub(super) fn seed(
             )?;
         }
     }
+    created += platform(conn, caller, &consultation, &org_of, clock)?;
+    created += meeting(conn, caller, &consultation)?;
     created += watch(conn, caller, &org_of)?;
     Ok(created)
+}
+
+/// The Regional Social Platform of Lower Silesia, run by PROBUS: people
+/// affected by exclusion, the two foundations and the county sit in it, and
+/// it files a collective opinion on the programme.
+fn platform(
+    conn: &mut DbConn,
+    caller: &Caller,
+    consultation: &ConsultationRow,
+    org_of: &impl Fn(&str) -> Option<String>,
+    clock: NaiveDateTime,
+) -> Result<usize, ApiError> {
+    let Some(probus) = org_of("probus") else {
+        return Ok(0);
+    };
+    let body = participation::store::insert_body(
+        conn,
+        caller,
+        CreateParticipationBody {
+            name: "Regionalna Platforma Społeczna Województwa Dolnośląskiego".to_owned(),
+            kind: BodyKind::RegionalSocialPlatform,
+            territorial_unit_code: "02".to_owned(),
+            secretariat_organization_id: probus,
+            description: Some(
+                "Przedstawiciele osób zagrożonych wykluczeniem, organizacji pozarządowych i administracji analizują politykę społeczną regionu i biorą udział w konsultacjach."
+                    .to_owned(),
+            ),
+        },
+    )?;
+    let joined_on = clock.date() - Duration::days(180);
+    let members = [
+        (
+            Constituency::ExcludedPersons,
+            "Janina Nowicka",
+            None,
+            BodyMemberRole::DeputyChair,
+        ),
+        (
+            Constituency::ExcludedPersons,
+            "Paweł Zieliński",
+            None,
+            BodyMemberRole::Member,
+        ),
+        (
+            Constituency::Ngo,
+            "Anna Kowalczyk",
+            Some("probus"),
+            BodyMemberRole::Chair,
+        ),
+        (
+            Constituency::Ngo,
+            "Marek Dąbrowski",
+            Some("abramis"),
+            BodyMemberRole::Member,
+        ),
+        (
+            Constituency::Administration,
+            "Beata Wiśniewska",
+            Some("powiat"),
+            BodyMemberRole::Member,
+        ),
+    ];
+    for (constituency, name, organization, role) in members {
+        participation::store::insert_member(
+            conn,
+            caller,
+            &body,
+            CreateBodyMember {
+                constituency,
+                name: name.to_owned(),
+                organization_id: organization.and_then(org_of),
+                role: Some(role),
+                joined_on,
+                left_on: None,
+            },
+        )?;
+    }
+    submissions::submit(
+        conn,
+        caller,
+        consultation,
+        CreateConsultationSubmission {
+            section_id: None,
+            organization_id: None,
+            body_id: Some(body.id.clone()),
+            name: None,
+            email: None,
+            proposed_wording: None,
+            justification: "Platforma popiera program i wnosi o włączenie przedstawicieli osób zagrożonych wykluczeniem do zespołu monitorującego jego realizację."
+                .to_owned(),
+        },
+        clock,
+    )?;
+    Ok(1 + members.len() + 1)
+}
+
+/// The public debate on the programme, held yesterday, with its minutes.
+fn meeting(
+    conn: &mut DbConn,
+    caller: &Caller,
+    consultation: &ConsultationRow,
+) -> Result<usize, ApiError> {
+    let row = meetings::insert(
+        conn,
+        caller,
+        consultation,
+        CreateConsultationMeeting {
+            kind: MeetingKind::PublicDebate,
+            title: "Debata publiczna nad programem współpracy na 2027 rok".to_owned(),
+            starts_at: Utc::now() - Duration::days(1),
+            place: Some("Starostwo Powiatowe w Zgorzelcu, sala sesyjna".to_owned()),
+            online_url: None,
+        },
+    )?;
+    meetings::update(
+        conn,
+        caller,
+        consultation,
+        row,
+        UpdateConsultationMeeting {
+            minutes: Some(Some(
+                "Omówiono priorytety programu i wysokość środków. Organizacje wniosły o zwiększenie kwoty i o konsultowanie rocznego sprawozdania z realizacji programu."
+                    .to_owned(),
+            )),
+            attendance: Some(Some(34)),
+            ..Default::default()
+        },
+    )?;
+    Ok(1)
 }
 
 /// PROBUS follows a bill on public benefit activity: on its watch list, with

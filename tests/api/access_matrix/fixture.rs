@@ -40,6 +40,9 @@ pub struct Fixture {
     pub consultation: String,
     pub submission: String,
     pub watched_draft: String,
+    pub meeting: String,
+    pub body: String,
+    pub body_member: String,
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
@@ -277,6 +280,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
             "/api/v1/consultations",
             json!({"subject": "Program współpracy", "kind": "cooperation_programme",
                    "initiating_organization_id": org,
+                   "forms": ["written_comments", "public_meeting", "body_opinion"],
                    "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z"}),
         )
         .await,
@@ -313,7 +317,36 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         )
         .await,
     );
+    let meeting = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/consultations/{consultation}/meetings"),
+            json!({"kind": "public_meeting", "title": "Spotkanie", "starts_at": "2099-01-01T00:00:00Z"}),
+        )
+        .await,
+    );
+    // A participation body run by this organisation, with a member.
+    let body = created(
+        app.post_json_as(
+            &admin,
+            "/api/v1/participation-bodies",
+            json!({"name": "Platforma", "kind": "regional_social_platform",
+                   "territorial_unit_code": "02", "secretariat_organization_id": org}),
+        )
+        .await,
+    );
+    let body_member = created(
+        app.post_json_as(
+            &admin,
+            &format!("/api/v1/participation-bodies/{body}/members"),
+            json!({"constituency": "excluded_persons", "name": "Jan", "joined_on": "2026-01-01"}),
+        )
+        .await,
+    );
     Fixture {
+        meeting,
+        body,
+        body_member,
         watched_draft,
         consultation,
         submission,
@@ -375,6 +408,10 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         f.consultation.clone()
     } else if path.starts_with("/api/v1/consultation-submissions") {
         f.submission.clone()
+    } else if path.starts_with("/api/v1/consultation-meetings") {
+        f.meeting.clone()
+    } else if path.starts_with("/api/v1/participation-bodies") {
+        f.body.clone()
     } else if path.starts_with("/api/v1/watched-drafts") {
         f.watched_draft.clone()
     } else if path.starts_with("/api/v1/calls") {
@@ -398,6 +435,8 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
             "{member_id}",
             if path.starts_with("/api/v1/partnerships") {
                 &f.partner_member
+            } else if path.starts_with("/api/v1/participation-bodies") {
+                &f.body_member
             } else {
                 &f.member
             },
@@ -508,6 +547,18 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
                    "comment_deadline": "2099-01-01T00:00:00Z"}),
         ),
         "update_watched_draft" => Some(json!({"status": "commented"})),
+        "create_consultation_meeting" => Some(
+            json!({"kind": "public_debate", "title": unique, "starts_at": "2099-01-01T00:00:00Z"}),
+        ),
+        "update_consultation_meeting" => Some(json!({"title": unique})),
+        "create_participation_body" => Some(
+            json!({"name": unique, "kind": "other", "territorial_unit_code": "02", "secretariat_organization_id": f.org}),
+        ),
+        "update_participation_body" => Some(json!({"description": unique})),
+        "add_body_member" => Some(
+            json!({"constituency": "ngo", "name": unique, "organization_id": f.org, "joined_on": "2026-01-01"}),
+        ),
+        "update_body_member" => Some(json!({"role": "chair"})),
         "set_reviewers" => Some(json!({"user_ids": [f.reviewer]})),
         "put_review" => Some(json!({"scores": {"quality": 3}, "note": unique})),
         "apply" => Some(

@@ -111,7 +111,21 @@ pub async fn list_consultations(
         .run(move |conn| {
             use ConsultationStatus::*;
             let now = crate::db::now();
-            let mut q = keyset_page!(co::table.select(ConsultationRow::as_select()), co, request);
+            // `updated_since` also finds the consultations the clock opened
+            // or closed since: their answer changed without a write.
+            let mut keyset = request.clone();
+            let since = keyset.updated_since.take();
+            let mut q = keyset_page!(co::table.select(ConsultationRow::as_select()), co, keyset);
+            let running = [Announced.as_str(), Open.as_str()];
+            if let Some(since) = since {
+                let opened = co::opens_at.ge(since).and(co::opens_at.le(now));
+                let closed = co::closes_at.ge(since).and(co::closes_at.le(now));
+                q = q.filter(
+                    co::updated_at
+                        .ge(since)
+                        .or(co::status.eq_any(running).and(opened.or(closed))),
+                );
+            }
             if let Some(orgs) = drafts {
                 q = q.filter(
                     co::announced_at
@@ -119,7 +133,6 @@ pub async fn list_consultations(
                         .or(co::initiating_organization_id.eq_any(orgs)),
                 );
             }
-            let running = [Announced.as_str(), Open.as_str()];
             q = match filter.status {
                 None => q,
                 Some(Announced) => q

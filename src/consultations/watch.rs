@@ -3,8 +3,6 @@
 //! elsewhere — that an organisation follows, with their comment deadlines;
 //! and the "upcoming deadlines" query over them and the consultations.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -84,6 +82,8 @@ pub struct WatchedDraft {
     pub territorial_unit_code: Option<String>,
     pub comment_deadline: Timestamp,
     pub status: WatchStatus,
+    /// The following organisation's own note: for its admins and members
+    /// (`null` to anybody else).
     #[schema(max_length = 5000)]
     pub note: Option<String>,
     pub created_at: Timestamp,
@@ -112,6 +112,21 @@ impl TryFrom<WatchedDraftRow> for WatchedDraft {
             version: r.version,
         })
     }
+}
+
+/// `row` as `actor` sees it: the note only if they follow it.
+fn shown_to(actor: &crate::auth::Actor, row: WatchedDraftRow) -> Result<WatchedDraft, ApiError> {
+    let own = crate::auth::policy::allows(
+        actor,
+        Permission::WatchDrafts {
+            organization_id: &row.organization_id,
+        },
+    );
+    let mut shown = WatchedDraft::try_from(row)?;
+    if !own {
+        shown.note = None;
+    }
+    Ok(shown)
 }
 
 /// A draft to follow; it starts `watching`.
@@ -164,6 +179,42 @@ pub struct UpdateWatchedDraft {
     )]
     #[schema(min_length = 1, max_length = 500)]
     pub title: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::http::extract::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(min = 1, max = 300))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 300)]
+    pub issuer: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(
+        custom(function = "crate::http::extract::validate_http_url"),
+        length(max = 2000)
+    )]
+    #[schema(
+        format = "uri",
+        max_length = 2000,
+        pattern = "^[Hh][Tt][Tt][Pp][Ss]?://"
+    )]
+    pub source_url: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::http::extract::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(min = 1, max = 200))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub policy_area: Option<Option<String>>,
+    /// `null`: the whole country.
+    #[serde(
+        default,
+        deserialize_with = "crate::http::extract::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(min = 1, max = 20))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 20)]
+    pub territorial_unit_code: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_deadline: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -265,7 +316,9 @@ pub async fn list_watched_drafts(
             Ok(q.load::<WatchedDraftRow>(conn)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Page::of_records(rows, &page, WatchedDraft::try_from)?))
+    Ok(HttpResponse::Ok().json(Page::of_records(rows, &page, |r| {
+        shown_to(&caller.actor, r)
+    })?))
 }
 
 /// Adds a draft to an organisation's watch list. Its admins and members.
@@ -324,12 +377,13 @@ pub async fn get_watched_draft(
     Ok(json_with_etag(
         &req,
         row.etag(),
-        &WatchedDraft::try_from(row)?,
+        &shown_to(&caller.actor, row)?,
     ))
 }
 
-/// Changes a watched draft: its title, deadline, status or note. The
-/// following organisation's admins and members.
+/// Changes a watched draft: its title, issuer, source, policy area,
+/// territorial unit, deadline, status or note. The following organisation's
+/// admins and members.
 #[utoipa::path(
     tag = "consultations",
     security(("bearer" = []), ("oauth2" = [])),
@@ -370,6 +424,9 @@ pub async fn update_watched_draft(
                 "comment_deadline",
                 Some(deadline),
             )]))?;
+            if let Some(unit) = &changes.territorial_unit_code {
+                check_unit(conn, unit.as_deref())?;
+            }
             let title = changes
                 .title
                 .as_deref()
@@ -379,6 +436,19 @@ pub async fn update_watched_draft(
                     wd::title_search.eq(fold_for_search(&title)),
                     wd::title.eq(&title),
                     wd::comment_deadline.eq(deadline),
+                    wd::issuer.eq(changes.issuer.clone().unwrap_or(current.issuer.clone())),
+                    wd::source_url.eq(changes
+                        .source_url
+                        .clone()
+                        .unwrap_or(current.source_url.clone())),
+                    wd::policy_area.eq(changes
+                        .policy_area
+                        .clone()
+                        .unwrap_or(current.policy_area.clone())),
+                    wd::territorial_unit_code.eq(changes
+                        .territorial_unit_code
+                        .clone()
+                        .unwrap_or(current.territorial_unit_code.clone())),
                     wd::status.eq(changes
                         .status
                         .map_or(current.status.clone(), |s| s.as_str().to_owned())),
@@ -512,40 +582,31 @@ fn is_unit_code(code: &str) -> bool {
     (1..=20).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-/// A territorial unit and the units within it; each unit asked once.
-struct Region {
-    code: Option<String>,
-    within: HashMap<String, bool>,
-}
-
-impl Region {
-    /// Whether `unit` lies within the region (a nationwide record, with no
-    /// unit, counts when `nationwide`); everything does without a region.
-    fn contains(&mut self, conn: &mut DbConn, unit: Option<&str>, nationwide: bool) -> bool {
-        let Some(region) = &self.code else {
-            return true;
-        };
-        let Some(unit) = unit else {
-            return nationwide;
-        };
-        if let Some(known) = self.within.get(unit) {
-            return *known;
+/// The territorial unit `code` and every unit within it (its counties,
+/// their municipalities, …), read level by level.
+fn units_within(conn: &mut DbConn, code: &str) -> Result<Vec<String>, ApiError> {
+    use crate::db::schema::territorial_units as tu;
+    let mut all = vec![code.to_owned()];
+    let mut level = all.clone();
+    // The registers have at most four levels below a country.
+    for _ in 0..4 {
+        level = tu::table
+            .filter(tu::parent_code.eq_any(&level))
+            .select(tu::code)
+            .load(conn)?;
+        if level.is_empty() {
+            break;
         }
-        let chain = crate::territorial_units::unit_and_parents(conn, unit).unwrap_or_default();
-        let inside = chain.iter().any(|c| c == region);
-        self.within.insert(unit.to_owned(), inside);
-        inside
+        all.extend(level.iter().cloned());
     }
+    Ok(all)
 }
-
-/// The most rows each query reads before the region filter.
-const MAX_READ: i64 = 5_000;
 
 fn upcoming_consultations(
     conn: &mut DbConn,
     (now, until): (NaiveDateTime, NaiveDateTime),
     organization: Option<&RecordId>,
-    region: &mut Region,
+    region: Option<&[String]>,
 ) -> Result<Vec<Deadline>, ApiError> {
     use ConsultationStatus::*;
     let mut q = co::table
@@ -558,63 +619,68 @@ fn upcoming_consultations(
             ConsultationRow::as_select(),
             organizations::territorial_unit_code,
         ))
-        .order(co::closes_at.asc())
-        .limit(MAX_READ)
+        .order((co::closes_at.asc(), co::id.asc()))
+        .limit(MAX_DEADLINES)
         .into_boxed();
     if let Some(org) = organization {
         q = q.filter(co::initiating_organization_id.eq(org.as_str()));
     }
+    if let Some(units) = region {
+        q = q.filter(organizations::territorial_unit_code.eq_any(units));
+    }
     let rows: Vec<(ConsultationRow, Option<String>)> = q.load(conn)?;
-    let mut items = Vec::new();
-    for (row, unit) in rows {
-        if let Some(closes) = row.closes_at
-            && region.contains(conn, unit.as_deref(), false)
-        {
-            items.push(Deadline {
+    Ok(rows
+        .into_iter()
+        .filter_map(|(row, unit)| {
+            Some(Deadline {
                 kind: DeadlineKind::Consultation,
+                deadline: row.closes_at?.into(),
                 id: row.id,
                 title: row.subject,
-                deadline: closes.into(),
                 organization_id: row.initiating_organization_id,
                 territorial_unit_code: unit,
-            });
-        }
-    }
-    Ok(items)
+            })
+        })
+        .collect())
 }
 
+/// Drafts a region follows: those of its units, and the nationwide ones.
 fn upcoming_drafts(
     conn: &mut DbConn,
     (now, until): (NaiveDateTime, NaiveDateTime),
     organization: Option<&RecordId>,
-    region: &mut Region,
+    region: Option<&[String]>,
 ) -> Result<Vec<Deadline>, ApiError> {
     let mut q = wd::table
         .filter(wd::status.eq(WatchStatus::Watching.as_str()))
         .filter(wd::comment_deadline.gt(now))
         .filter(wd::comment_deadline.le(until))
         .select(WatchedDraftRow::as_select())
-        .order(wd::comment_deadline.asc())
-        .limit(MAX_READ)
+        .order((wd::comment_deadline.asc(), wd::id.asc()))
+        .limit(MAX_DEADLINES)
         .into_boxed();
     if let Some(org) = organization {
         q = q.filter(wd::organization_id.eq(org.as_str()));
     }
-    let rows: Vec<WatchedDraftRow> = q.load(conn)?;
-    let mut items = Vec::new();
-    for row in rows {
-        if region.contains(conn, row.territorial_unit_code.as_deref(), true) {
-            items.push(Deadline {
-                kind: DeadlineKind::WatchedDraft,
-                id: row.id,
-                title: row.title,
-                deadline: row.comment_deadline.into(),
-                organization_id: row.organization_id,
-                territorial_unit_code: row.territorial_unit_code,
-            });
-        }
+    if let Some(units) = region {
+        q = q.filter(
+            wd::territorial_unit_code
+                .is_null()
+                .or(wd::territorial_unit_code.eq_any(units)),
+        );
     }
-    Ok(items)
+    let rows: Vec<WatchedDraftRow> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Deadline {
+            kind: DeadlineKind::WatchedDraft,
+            id: row.id,
+            title: row.title,
+            deadline: row.comment_deadline.into(),
+            organization_id: row.organization_id,
+            territorial_unit_code: row.territorial_unit_code,
+        })
+        .collect())
 }
 
 fn deadlines(
@@ -625,16 +691,13 @@ fn deadlines(
 ) -> Result<Vec<Deadline>, ApiError> {
     let now = crate::db::now();
     let window = (now, now + Duration::days(days));
-    let mut region = Region {
-        code: region,
-        within: HashMap::new(),
-    };
-    let mut items = upcoming_consultations(conn, window, organization.as_ref(), &mut region)?;
+    let units = region.map(|code| units_within(conn, &code)).transpose()?;
+    let mut items = upcoming_consultations(conn, window, organization.as_ref(), units.as_deref())?;
     items.extend(upcoming_drafts(
         conn,
         window,
         organization.as_ref(),
-        &mut region,
+        units.as_deref(),
     )?);
     items.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.id.cmp(&b.id)));
     items.truncate(MAX_DEADLINES as usize);

@@ -169,6 +169,46 @@ async fn the_watch_list_and_the_deadlines_coming_up_in_a_region() {
     app.send_as(&member, change(&tag))
         .await
         .assert_problem(412, "precondition_failed");
+    // The note is the organisation's own.
+    assert_eq!(
+        app.get_as(&member, &uri).await.json()["note"],
+        "Opinia trimisă."
+    );
+    assert_eq!(app.get_as(&other, &uri).await.json()["note"], Value::Null);
+    let listed = app.get_as(&other, "/api/v1/watched-drafts").await.json();
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["note"].is_null())
+    );
+    // Its source, issuer, area and unit can be corrected too.
+    let res = app.get_as(&member, &uri).await;
+    let fix = |body: Value| {
+        TestRequest::patch()
+            .uri(&uri)
+            .insert_header(("If-Match", res.header("etag").unwrap().to_owned()))
+            .set_json(body)
+    };
+    let problem = app
+        .send_as(&member, fix(json!({"territorial_unit_code": "RO-XX"})))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "territorial_unit_code");
+    let fixed = app
+        .send_as(
+            &member,
+            fix(json!({"source_url": "https://cjcluj.ro/proiect", "issuer": "Consiliul Județean Cluj",
+                       "policy_area": null, "territorial_unit_code": null})),
+        )
+        .await;
+    assert_eq!(fixed.status, 200, "{}", fixed.text());
+    let fixed = fixed.json();
+    assert_eq!(fixed["source_url"], "https://cjcluj.ro/proiect");
+    assert_eq!(fixed["issuer"], "Consiliul Județean Cluj");
+    assert_eq!(fixed["policy_area"], Value::Null);
+    assert_eq!(fixed["territorial_unit_code"], Value::Null);
     let cluj = titles(
         app.get_as(&other, "/api/v1/deadlines?territorial_unit_code=RO-CJ")
             .await,

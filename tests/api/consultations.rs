@@ -592,3 +592,39 @@ async fn a_stale_tag_is_refused_and_the_clock_changes_the_tag() {
         .await
         .assert_problem(412, "precondition_failed");
 }
+
+#[actix_web::test]
+async fn a_reader_syncing_with_updated_since_sees_what_the_clock_opened_and_closed() {
+    let app = TestApp::new().await;
+    let (_, token, id) = draft(&app, "PL", 14).await;
+    // Announced to open in an hour.
+    set_times(&app, &id, Duration::hours(1), Duration::days(14)).await;
+    assert_eq!(announce(&app, &token, &id).await.status, 200);
+    let since = Utc::now().to_rfc3339();
+    assert!(changed_since(&app, &since).await.is_empty());
+    // The clock opens it in a moment: no write (set_times leaves
+    // updated_at), yet it has changed since.
+    set_times(&app, &id, Duration::milliseconds(200), Duration::days(14)).await;
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(changed_since(&app, &since).await, ["open"]);
+    // And closes it.
+    let later = Utc::now().to_rfc3339();
+    set_times(&app, &id, Duration::days(-10), Duration::milliseconds(200)).await;
+    assert!(changed_since(&app, &later).await.is_empty());
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(changed_since(&app, &later).await, ["closed"]);
+}
+
+/// The statuses of the consultations changed since `since` (RFC 3339).
+async fn changed_since(app: &TestApp, since: &str) -> Vec<String> {
+    let uri = format!(
+        "/api/v1/consultations?updated_since={}",
+        since.replace('+', "%2B")
+    );
+    app.get(&uri).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap().to_owned())
+        .collect()
+}

@@ -545,14 +545,8 @@ pub async fn upcoming_deadlines(
             "must be from 1 to 366",
         ));
     }
-    if let Some(code) = &params.territorial_unit_code
-        && !is_unit_code(code)
-    {
-        return Err(ApiError::invalid_parameter(
-            "territorial_unit_code",
-            "format",
-            "is a territorial unit's code: 1 to 20 letters, digits and hyphens",
-        ));
+    if let Some(code) = &params.territorial_unit_code {
+        crate::territorial_units::check_code_param("territorial_unit_code", code)?;
     }
     let items = state
         .db
@@ -575,11 +569,6 @@ pub async fn upcoming_deadlines(
         })
         .await?;
     Ok(HttpResponse::Ok().json(DeadlineList { items }))
-}
-
-/// A territorial unit's code as the registers write them: `02`, `RO-CJ`.
-fn is_unit_code(code: &str) -> bool {
-    (1..=20).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// The territorial unit `code` and every unit within it (its counties,

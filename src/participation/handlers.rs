@@ -59,6 +59,9 @@ pub async fn list_participation_bodies(
 ) -> Result<HttpResponse, ApiError> {
     let page = list.0.page()?;
     let filter = filter.into_inner();
+    if let Some(code) = &filter.territorial_unit_code {
+        crate::territorial_units::check_code_param("territorial_unit_code", code)?;
+    }
     let request = page.clone();
     let rows = state
         .db

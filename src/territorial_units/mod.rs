@@ -25,6 +25,22 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::get_territorial_unit);
 }
 
+/// 400 naming the query parameter `name` unless `code` is written as the
+/// registers write a unit's code (`02`, `RO-CJ`): 1 to 20 letters, digits
+/// and hyphens.
+pub fn check_code_param(name: &str, code: &str) -> Result<(), ApiError> {
+    if (1..=20).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_parameter(
+            name,
+            "format",
+            "is a territorial unit's code: 1 to 20 letters, digits and hyphens",
+        ))
+    }
+}
+
 /// The territorial unit `code` and every unit it lies within, or 422 naming
 /// `territorial_unit_code` (a request body's field).
 pub fn unit_and_parents(conn: &mut DbConn, code: &str) -> Result<Vec<String>, ApiError> {

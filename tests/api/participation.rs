@@ -90,6 +90,9 @@ async fn a_bodys_secretariat_admins_manage_it_and_anybody_reads_it() {
         .await
         .json();
     assert_eq!(listed["items"][0]["id"], body["id"]);
+    app.get(&format!("{BODIES}?territorial_unit_code="))
+        .await
+        .assert_problem(400, "invalid_parameter");
     let none = app
         .get(&format!("{BODIES}?kind=regional_social_platform"))
         .await

@@ -22,6 +22,7 @@ pub mod partnerships;
 pub mod people;
 pub mod problems;
 pub mod projects;
+pub mod quality;
 pub mod recruitment;
 pub mod state;
 pub mod territorial_units;
@@ -61,6 +62,7 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(training::configure)
                 .configure(consultations::configure)
                 .configure(participation::configure)
+                .configure(quality::configure)
                 .configure(cooperation_model::configure)
                 .configure(audit::configure)
                 .configure(territorial_units::configure),

@@ -42,6 +42,7 @@ paged with `limit` and `cursor`; every single resource carries an `ETag`; every 
         (name = "training", description = "Training: programmes with modules, groups with capacity and composition targets, sessions planned against the schedule's rules, participants"),
         (name = "consultations", description = "Consultations under the participation model: documents in versions of numbered sections compared section by section, submissions by organisations and individuals while open by the server's clock, responses, the report (JSON, CSV), public once published"),
         (name = "participation", description = "Participation bodies (Regional Social Platforms, public-benefit councils): region, members per constituency, constituency balance; their collective opinions are consultation submissions"),
+        (name = "quality", description = "The local Cooperation Quality Index: methodologies as data (import, export, versions frozen once used; a default starting template), assessment rounds of a local government with their working group, agreed answers, scores on 0–100 compared with the previous round, a radar chart"),
         (name = "audit", description = "The change log (admins)"),
         (name = "territorial_units", description = "Voivodeships, counties and municipalities (TERYT, ISO 3166-2)"),
         (name = "health", description = "Liveness and readiness"),

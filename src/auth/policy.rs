@@ -158,6 +158,20 @@ pub enum Permission<'a> {
     },
     /// Read participation bodies' members: any signed-in user.
     ReadBodyMembers,
+    /// Import and change quality-index methodologies: admins.
+    ManageMethodologies,
+    /// Create and run a local government's quality rounds and see them
+    /// before they are completed: its admins.
+    ManageQualityRound {
+        organization_id: &'a str,
+    },
+    /// Record a round's agreed answers and see it before it is completed:
+    /// the local government's admins and the round's working group
+    /// (`in_working_group`: the caller sits in it).
+    AssessQualityRound {
+        organization_id: &'a str,
+        in_working_group: bool,
+    },
 }
 
 /// Which good practices a caller may read: the accepted ones, and those not
@@ -388,7 +402,12 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
             trainer,
         } => trainer || coordinates(project_id),
         Permission::ManageConsultation { organization_id }
-        | Permission::ManageParticipationBody { organization_id } => org_admin_of(organization_id),
+        | Permission::ManageParticipationBody { organization_id }
+        | Permission::ManageQualityRound { organization_id } => org_admin_of(organization_id),
+        Permission::AssessQualityRound {
+            organization_id,
+            in_working_group,
+        } => in_working_group || org_admin_of(organization_id),
         Permission::SubmitForOrganization { organization_id }
         | Permission::WatchDrafts { organization_id } => user.belongs_to(organization_id),
         Permission::ReadWatchList | Permission::ReadBodyMembers => true,
@@ -397,7 +416,8 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
         | Permission::ManageProjectCoordinators
         | Permission::ManageUsers
         | Permission::ManageApiClients
-        | Permission::ReadAudit => false,
+        | Permission::ReadAudit
+        | Permission::ManageMethodologies => false,
     }
 }
 
@@ -444,7 +464,10 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         | Permission::ReadWatchList
         | Permission::WatchDrafts { .. }
         | Permission::ManageParticipationBody { .. }
-        | Permission::ReadBodyMembers => false,
+        | Permission::ReadBodyMembers
+        | Permission::ManageMethodologies
+        | Permission::ManageQualityRound { .. }
+        | Permission::AssessQualityRound { .. } => false,
     }
 }
 
@@ -719,5 +742,38 @@ mod tests {
         });
         assert!(!allows(&client, manage("A")));
         assert!(!allows(&client, Permission::ReadBodyMembers));
+    }
+
+    #[test]
+    fn a_local_governments_admins_run_its_rounds_and_the_working_group_assesses() {
+        let manage = |o| Permission::ManageQualityRound { organization_id: o };
+        let assess = |o, in_working_group| Permission::AssessQualityRound {
+            organization_id: o,
+            in_working_group,
+        };
+        let admin_of_a = user(vec![Role::OrgAdmin {
+            organization_id: "A".into(),
+        }]);
+        let member_of_a = user(vec![Role::OrgMember {
+            organization_id: "A".into(),
+        }]);
+        assert!(allows(&admin_of_a, manage("A")));
+        assert!(!allows(&admin_of_a, manage("B")));
+        assert!(!allows(&member_of_a, manage("A")));
+        assert!(allows(&admin_of_a, assess("A", false)));
+        assert!(!allows(&member_of_a, assess("A", false)));
+        assert!(allows(&member_of_a, assess("B", true)));
+        assert!(allows(
+            &user(vec![Role::Admin]),
+            Permission::ManageMethodologies
+        ));
+        assert!(!allows(&admin_of_a, Permission::ManageMethodologies));
+        let client = Actor::Client(ClientActor {
+            id: "c".into(),
+            organization_id: "A".into(),
+            scopes: SCOPES.iter().map(|s| (*s).to_owned()).collect(),
+        });
+        assert!(!allows(&client, manage("A")));
+        assert!(!allows(&client, assess("A", true)));
     }
 }

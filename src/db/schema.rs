@@ -703,3 +703,64 @@ diesel::table! {
         version -> BigInt,
     }
 }
+
+diesel::table! {
+    quality_methodologies (id) {
+        id -> Text,
+        methodology_key -> Text,
+        number -> Integer,
+        name -> Text,
+        document -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    quality_rounds (id) {
+        id -> Text,
+        organization_id -> Text,
+        year -> Integer,
+        methodology_id -> Text,
+        status -> Text,
+        notes -> Nullable<Text>,
+        completed_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    quality_round_members (round_id, person_id) {
+        round_id -> Text,
+        person_id -> Text,
+        side -> Text,
+    }
+}
+
+diesel::table! {
+    quality_assessments (id) {
+        id -> Text,
+        round_id -> Text,
+        indicator_code -> Text,
+        answer -> Double,
+        evidence -> Nullable<Text>,
+        recommendation -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(quality_rounds -> quality_methodologies (methodology_id));
+diesel::joinable!(quality_rounds -> organizations (organization_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    quality_rounds,
+    quality_methodologies,
+    organizations,
+    quality_round_members,
+);

@@ -18,6 +18,7 @@ mod accounts;
 mod consultations;
 mod partnership;
 mod project_records;
+mod quality;
 mod recruitment;
 mod training;
 
@@ -203,6 +204,8 @@ pub fn seed(conn: &mut DbConn) -> Result<String, ApiError> {
                     "consultation “{}”",
                     consultations::SUBJECT
                 )))?;
+            created += quality::seed(conn, &caller, powiat, |key| org_ids.get(key).cloned())
+                .map_err(refused("the county's quality rounds 2025 and 2026"))?;
         }
         let seeded = accounts::seed(conn, &caller, hashes, &project_ids, &org_ids)?;
         created += seeded.created;

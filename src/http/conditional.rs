@@ -132,6 +132,18 @@ impl IfMatch {
     pub fn check_tag(&self, current: &EntityTag) -> Result<(), ApiError> {
         if_match_allows(&self.items(), current)
     }
+
+    /// 412 if the request sent `If-Match` (even `*`) for a record that does
+    /// not exist yet, which a `PUT` is about to create (RFC 9110 §13.1.1).
+    pub fn check_absent(&self) -> Result<(), ApiError> {
+        if self.items().is_empty() {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            ProblemCode::PreconditionFailed,
+            "The record does not exist yet: send no If-Match to create it.",
+        ))
+    }
 }
 
 /// [`check_if_match`] for a record whose tag adds derived parts after

@@ -23,6 +23,7 @@ mod participation;
 mod partnerships;
 mod people;
 mod projects;
+mod quality;
 mod recruitment;
 mod recruitment_review;
 mod registers;

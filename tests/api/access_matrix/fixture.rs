@@ -43,6 +43,64 @@ pub struct Fixture {
     pub meeting: String,
     pub body: String,
     pub body_member: String,
+    pub methodology: String,
+    pub round: String,
+    /// The local government the round assesses.
+    pub jst: String,
+}
+
+/// The id of a record a request has just created (201).
+fn created(res: crate::support::TestResponse) -> String {
+    assert_eq!(res.status, 201, "{}", res.text());
+    res.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// A one-indicator methodology, `key`, for the matrix's rounds.
+pub fn tiny_methodology(key: &str) -> Value {
+    json!({"key": key, "name": "Matrix", "planes": [{"number": 1, "name": "P", "weight": 1,
+        "areas": [{"code": "a", "name": "A", "weight": 1, "indicators": [{"code": "Q.1",
+        "question": "?", "scale": {"type": "yes_no"}, "weight": 1, "source": "working_group"}]}]}]})
+}
+
+/// A completed (so public) quality round of a local government, on a
+/// methodology of its own: (methodology, round, its local government).
+async fn quality_round(app: &TestApp, admin: &str) -> (String, String, String) {
+    let methodology = created(
+        app.post_json_as(
+            admin,
+            "/api/v1/quality/methodologies",
+            tiny_methodology("matrix"),
+        )
+        .await,
+    );
+    let jst = app
+        .create_org(json!({"name": "Województwo", "kind": "local_government", "country": "PL", "teryt_code": "02"}))
+        .await;
+    let official = app
+        .create_person(json!({"full_name": "Urzędnik", "organization_id": jst}))
+        .await;
+    let activist = app.create_person(json!({"full_name": "Działaczka"})).await;
+    let round = created(
+        app.post_json_as(
+            admin,
+            "/api/v1/quality/rounds",
+            json!({"organization_id": jst, "year": 2025, "methodology_id": methodology,
+                   "working_group": [{"person_id": official, "side": "local_government"},
+                                     {"person_id": activist, "side": "ngo"}]}),
+        )
+        .await,
+    );
+    for step in ["start", "assessments/Q.1", "complete"] {
+        let uri = format!("/api/v1/quality/rounds/{round}/{step}");
+        let req = if step.starts_with("assessments") {
+            TestRequest::put().uri(&uri).set_json(json!({"answer": 1}))
+        } else {
+            TestRequest::post().uri(&uri)
+        };
+        let res = app.send_as(admin, req).await;
+        assert_eq!(res.status, 200, "{step}: {}", res.text());
+    }
+    (methodology, round, jst)
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
@@ -125,10 +183,6 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
     let task = res.json()["id"].as_str().unwrap().to_owned();
-    let created = |res: crate::support::TestResponse| {
-        assert_eq!(res.status, 201, "{}", res.text());
-        res.json()["id"].as_str().unwrap().to_owned()
-    };
     let campaign = created(
         app.post_json_as(
             &admin,
@@ -343,7 +397,11 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         )
         .await,
     );
+    let (methodology, round, jst) = quality_round(app, &admin).await;
     Fixture {
+        jst,
+        methodology,
+        round,
         meeting,
         body,
         body_member,
@@ -408,6 +466,10 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         f.consultation.clone()
     } else if path.starts_with("/api/v1/consultation-submissions") {
         f.submission.clone()
+    } else if path.starts_with("/api/v1/quality/methodologies") {
+        f.methodology.clone()
+    } else if path.starts_with("/api/v1/quality/rounds") {
+        f.round.clone()
     } else if path.starts_with("/api/v1/consultation-meetings") {
         f.meeting.clone()
     } else if path.starts_with("/api/v1/participation-bodies") {
@@ -455,6 +517,8 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
             "{code}",
             if path.starts_with("/problems") {
                 "not_found"
+            } else if path.starts_with("/api/v1/quality") {
+                "Q.1"
             } else {
                 "02"
             },
@@ -559,6 +623,12 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
             json!({"constituency": "ngo", "name": unique, "organization_id": f.org, "joined_on": "2026-01-01"}),
         ),
         "update_body_member" => Some(json!({"role": "chair"})),
+        "import_methodology" => Some(tiny_methodology(&format!("matrix-{n}"))),
+        "replace_methodology" => Some(tiny_methodology("matrix")),
+        "create_quality_round" => Some(json!({"organization_id": f.jst, "year": 2030 + n as i64})),
+        "update_quality_round" => Some(json!({"notes": unique})),
+        "cancel_quality_round" => Some(json!({"reason": unique})),
+        "record_assessment" => Some(json!({"answer": 1})),
         "set_reviewers" => Some(json!({"user_ids": [f.reviewer]})),
         "put_review" => Some(json!({"scores": {"quality": 3}, "note": unique})),
         "apply" => Some(

@@ -377,6 +377,25 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("get_body_member", USERS),
         ("add_body_member", BODY_MANAGERS),
         ("update_body_member", BODY_MANAGERS),
+        // Methodologies are read by anybody and kept by admins. The round
+        // is completed, so public; the matrix's callers run no local
+        // government (quality.rs covers its admins and working group).
+        ("list_methodologies", PUBLIC),
+        ("get_methodology", PUBLIC),
+        ("import_methodology", ADMIN),
+        ("replace_methodology", ADMIN),
+        ("list_quality_rounds", PUBLIC),
+        ("get_quality_round", PUBLIC),
+        ("list_assessments", PUBLIC),
+        ("get_assessment", PUBLIC),
+        ("get_round_scores", PUBLIC),
+        ("get_round_chart", PUBLIC),
+        ("create_quality_round", ADMIN),
+        ("update_quality_round", ADMIN),
+        ("start_quality_round", ADMIN),
+        ("complete_quality_round", ADMIN),
+        ("cancel_quality_round", ADMIN),
+        ("record_assessment", ADMIN),
     ])
 }
 

@@ -1,0 +1,4 @@
+DROP TABLE quality_assessments;
+DROP TABLE quality_round_members;
+DROP TABLE quality_rounds;
+DROP TABLE quality_methodologies;

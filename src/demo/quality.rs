@@ -1,0 +1,123 @@
+//! The demo's quality index: the Zgorzelec county assessed on the default
+//! methodology in two yearly rounds by a working group of the county and the
+//! two foundations — 2025, then 2026 after the project, better in most
+//! areas — so the comparison and the chart have something to show.
+
+use diesel::prelude::*;
+
+use crate::audit::Caller;
+use crate::db::DbConn;
+use crate::db::record;
+use crate::db::schema::quality_rounds as qr;
+use crate::error::ApiError;
+use crate::quality::model::{
+    CreateQualityRound, MethodologyRow, RecordAssessment, WorkingGroupMember,
+};
+use crate::quality::rules::{RoundTransition, Side};
+use crate::quality::store::{self, DEFAULT_METHODOLOGY};
+
+/// The answers of the two rounds, by indicator: (code, 2025, 2026).
+const ANSWERS: &[(&str, f64, f64)] = &[
+    ("1A.1", 1.0, 2.0),
+    ("1A.2", 1.0, 1.0),
+    ("1A.3", 0.0, 1.0),
+    ("1A.4", 0.0, 1.0),
+    ("1B.1", 0.0, 1.0),
+    ("1B.2", 1.0, 2.0),
+    ("1B.3", 1.0, 1.0),
+    ("2A.1", 0.8, 1.7),
+    ("2A.2", 1.0, 2.0),
+    ("2A.3", 0.0, 1.0),
+    ("2A.4", 1.0, 1.0),
+    ("2B.1", 1.0, 2.0),
+    ("2B.2", 1.0, 1.0),
+    ("2B.3", 1.0, 2.0),
+    ("3A.1", 0.0, 1.0),
+    ("3A.2", 1.0, 1.0),
+    ("3A.3", 2.6, 2.9),
+    ("3B.1", 1.0, 2.0),
+    ("3B.2", 0.0, 1.0),
+    ("3B.3", 1.0, 1.0),
+];
+
+/// The working group: (name, organisation key, side).
+const WORKING_GROUP: &[(&str, &str, Side)] = &[
+    ("Jolanta Marczak", "powiat", Side::LocalGovernment),
+    ("Tomasz Wróblewski", "powiat", Side::LocalGovernment),
+    ("Magdalena Sikora", "probus", Side::Ngo),
+    ("Krzysztof Nowak", "abramis", Side::Ngo),
+];
+
+/// Seeds the county's two rounds once; returns how many records it wrote.
+pub(super) fn seed(
+    conn: &mut DbConn,
+    caller: &Caller,
+    powiat: &str,
+    org_of: impl Fn(&str) -> Option<String>,
+) -> Result<usize, ApiError> {
+    let exists: i64 = qr::table
+        .filter(qr::organization_id.eq(powiat))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(0);
+    }
+    let mut group = Vec::new();
+    for (name, org, side) in WORKING_GROUP {
+        let person = crate::people::store::insert(
+            conn,
+            caller,
+            crate::people::model::CreatePerson {
+                full_name: (*name).to_owned(),
+                email: None,
+                phone: None,
+                position: Some("Zespół ds. indeksu jakości współpracy".to_owned()),
+                organization_id: org_of(org),
+                role: None,
+            },
+        )?
+        .0;
+        group.push(WorkingGroupMember {
+            person_id: person.id,
+            side: *side,
+        });
+    }
+    let doc = record::find::<MethodologyRow>(conn, DEFAULT_METHODOLOGY)?.document()?;
+    let mut created = group.len();
+    for (year, pick) in [(2025, 0), (2026, 1)] {
+        let round = store::insert_round(
+            conn,
+            caller,
+            CreateQualityRound {
+                organization_id: powiat.to_owned(),
+                year,
+                methodology_id: None,
+                working_group: group.clone(),
+                notes: Some(format!("Ocena roczna {year}, zespół powiatu i fundacji.")),
+            },
+        )?;
+        let round = store::transition(conn, caller, round, RoundTransition::Start, None)?;
+        for (code, before, after) in ANSWERS {
+            let answer = if pick == 0 { *before } else { *after };
+            store::record_assessment(
+                conn,
+                caller,
+                &round,
+                &doc,
+                code,
+                None,
+                RecordAssessment {
+                    answer,
+                    evidence: Some(format!("Dokumenty i opinie zespołu za {year} rok.")),
+                    recommendation: (answer < 1.0).then(|| {
+                        "Uzgodnić z organizacjami plan dojścia do standardu minimalnego.".to_owned()
+                    }),
+                },
+            )?;
+            created += 1;
+        }
+        store::transition(conn, caller, round, RoundTransition::Complete, None)?;
+        created += 1;
+    }
+    Ok(created)
+}

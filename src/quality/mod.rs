@@ -1,0 +1,36 @@
+//! The local Cooperation Quality Index. A methodology — planes → areas →
+//! indicators, as data, versioned, frozen once a round uses it — says what
+//! is measured and how; a round assesses one local government for one year
+//! on one methodology version, by a working group of the local government
+//! and NGOs that agrees an answer per indicator; the scores follow (each
+//! indicator, area and plane, and the index, on 0–100), compared with the
+//! previous round and drawn as a radar chart. The service ships a default
+//! methodology, a starting template on the cooperation model.
+
+pub mod assessments;
+pub mod chart;
+pub mod methodologies;
+pub mod methodology;
+pub mod model;
+pub mod rounds;
+pub mod rules;
+pub mod store;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(methodologies::list_methodologies)
+        .service(methodologies::import_methodology)
+        .service(methodologies::get_methodology)
+        .service(methodologies::replace_methodology)
+        .service(rounds::list_quality_rounds)
+        .service(rounds::create_quality_round)
+        .service(rounds::get_quality_round)
+        .service(rounds::update_quality_round)
+        .service(rounds::start_quality_round)
+        .service(rounds::complete_quality_round)
+        .service(rounds::cancel_quality_round)
+        .service(assessments::list_assessments)
+        .service(assessments::get_assessment)
+        .service(assessments::record_assessment)
+        .service(assessments::get_round_scores)
+        .service(assessments::get_round_chart);
+}

@@ -73,7 +73,7 @@ pub async fn list_participation_bodies(
             if let Some(code) = filter.territorial_unit_code {
                 q = q.filter(pb::territorial_unit_code.eq(code));
             }
-            if let Some(org) = filter.secretariat_organization_id {
+            if let Some(org) = filter.organization_id {
                 q = q.filter(pb::secretariat_organization_id.eq(org.into_inner()));
             }
             Ok(q.load::<BodyRow>(conn)?)

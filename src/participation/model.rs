@@ -137,8 +137,9 @@ pub struct BodyFilter {
     /// Only the bodies of this territorial unit (exactly this code).
     #[param(max_length = 20, pattern = "^[A-Za-z0-9-]{1,20}$")]
     pub territorial_unit_code: Option<String>,
+    /// Only the bodies this organisation runs the secretariat of.
     #[param(value_type = Option<String>, format = Uuid)]
-    pub secretariat_organization_id: Option<RecordId>,
+    pub organization_id: Option<RecordId>,
 }
 
 crate::http::pagination::page_schema!(

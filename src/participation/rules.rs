@@ -106,7 +106,7 @@ pub fn sits_on(joined_on: NaiveDate, left_on: Option<NaiveDate>, day: NaiveDate)
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ConstituencySeats {
     pub constituency: Constituency,
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 1000000)]
     pub members: i64,
     /// Its share of the members, in percent, to one decimal (0 when the
     /// body has none).
@@ -120,12 +120,14 @@ pub struct ConstituencySeats {
 /// seats (so that no sector can outvote the other two on its own).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ConstituencyBalance {
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 1000000)]
     pub members: i64,
     /// Every constituency, in the order `excluded_persons`, `ngo`,
     /// `administration`.
+    #[schema(max_items = 3)]
     pub constituencies: Vec<ConstituencySeats>,
     /// The constituencies without a member.
+    #[schema(max_items = 3)]
     pub unrepresented: Vec<Constituency>,
     /// The constituency holding more than half of the seats, if one does.
     pub majority: Option<Constituency>,

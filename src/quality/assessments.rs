@@ -20,6 +20,12 @@ use crate::http::extract::ApiJson;
 use crate::http::ids::PathId;
 use crate::state::AppState;
 
+/// An SVG document.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, max_length = 1048576)]
+#[allow(dead_code)]
+pub struct SvgDocument(String);
+
 /// The round id and the indicator code of `/quality/rounds/{id}/assessments/{code}`.
 fn round_and_code(req: &HttpRequest) -> Result<(String, String), ApiError> {
     let id = req.match_info().get("id").unwrap_or_default().to_owned();
@@ -214,7 +220,7 @@ pub async fn get_round_scores(
     tag = "quality",
     security((), ("bearer" = []), ("oauth2" = [])),
     params(("id" = String, Path, format = Uuid, description = "The round's id")),
-    responses((status = 200, description = "The chart", content_type = "image/svg+xml", body = String))
+    responses((status = 200, description = "The chart", content_type = "image/svg+xml", body = SvgDocument))
 )]
 #[get("/quality/rounds/{id}/chart.svg")]
 pub async fn get_round_chart(

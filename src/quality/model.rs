@@ -50,14 +50,14 @@ pub struct Methodology {
     #[schema(max_length = 50)]
     pub key: String,
     /// Its version number within its key (1, 2, …).
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 2147483647)]
     pub number: i32,
     #[schema(max_length = 300)]
     pub name: String,
     /// Used by a round: it cannot change any more (import a new version).
     pub frozen: bool,
     /// How many indicators it has.
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 9000)]
     pub indicator_count: i64,
     pub document: MethodologyDocument,
     pub created_at: Timestamp,
@@ -143,6 +143,7 @@ pub struct QualityRound {
     #[schema(format = Uuid)]
     pub methodology_id: String,
     pub status: RoundStatus,
+    #[schema(max_items = 3)]
     pub allowed_transitions: Vec<RoundTransition>,
     #[schema(max_items = 100)]
     pub working_group: Vec<WorkingGroupMember>,

@@ -59,6 +59,9 @@ pub struct Config {
     /// `COOPERA_CONSULTATION_MIN_DAYS`: the shortest comment period per
     /// consultation kind, and in Romania (`local_act=7,romania=10`).
     pub consultation_periods: crate::consultations::rules::MinimumPeriods,
+    /// `COOPERA_SURVEY_MIN_RESPONSES`: how many answers a quality round's
+    /// NGO survey needs before its results are shown (default 5, 1–1000).
+    pub survey_min_responses: i64,
 }
 
 pub const DEFAULT_MAIL_FROM: &str = "Coopera <coopera@localhost>";
@@ -192,7 +195,11 @@ impl Config {
             message,
         })?;
 
+        let survey_min_responses =
+            parse_number(&get, "COOPERA_SURVEY_MIN_RESPONSES", 5, 1, 1000)? as i64;
+
         Ok(Self {
+            survey_min_responses,
             consultation_periods,
             smtp_url,
             mail_from,
@@ -348,6 +355,8 @@ mod tests {
             ("COOPERA_ACCESS_TOKEN_TTL_SECS", "5"),
             ("COOPERA_CONSULTATION_MIN_DAYS", "treaty=3"),
             ("COOPERA_CONSULTATION_MIN_DAYS", "local_act=-1"),
+            ("COOPERA_SURVEY_MIN_RESPONSES", "0"),
+            ("COOPERA_SURVEY_MIN_RESPONSES", "1001"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var, "{value}");

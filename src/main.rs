@@ -283,6 +283,7 @@ fn serve(config: Config) -> Result<(), String> {
         trusted_proxies: config.trusted_proxies.clone(),
         public_rate_limit: config.public_rate_limit,
         consultation_periods: config.consultation_periods,
+        survey_min_responses: config.survey_min_responses,
         callers: std::sync::Arc::new(coopera::auth::current::Callers::new(config.access_recheck)),
     };
     let listen = config.listen;

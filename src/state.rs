@@ -18,6 +18,9 @@ pub struct AppState {
     pub public_rate_limit: u32,
     /// The shortest comment period of a consultation, per kind.
     pub consultation_periods: crate::consultations::rules::MinimumPeriods,
+    /// How many answers a quality round's survey needs before its results
+    /// are shown.
+    pub survey_min_responses: i64,
     /// Callers confirmed against the database lately (see [`crate::auth::current`]).
     pub callers: std::sync::Arc<crate::auth::current::Callers>,
 }

@@ -727,9 +727,19 @@ diesel::table! {
         notes -> Nullable<Text>,
         completed_at -> Nullable<Timestamp>,
         cancel_reason -> Nullable<Text>,
+        survey_status -> Text,
+        survey_token_hash -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+    }
+}
+
+diesel::table! {
+    quality_survey_answers (id) {
+        id -> Text,
+        round_id -> Text,
+        answers -> Text,
     }
 }
 

@@ -1,7 +1,8 @@
 //! The demo's quality index: the Zgorzelec county assessed on the default
 //! methodology in two yearly rounds by a working group of the county and the
 //! two foundations — 2025, then 2026 after the project, better in most
-//! areas — so the comparison and the chart have something to show.
+//! areas — so the comparison and the chart have something to show; six
+//! NGOs answered the 2026 survey, closed with the round.
 
 use diesel::prelude::*;
 
@@ -11,10 +12,12 @@ use crate::db::record;
 use crate::db::schema::quality_rounds as qr;
 use crate::error::ApiError;
 use crate::quality::model::{
-    CreateQualityRound, MethodologyRow, RecordAssessment, WorkingGroupMember,
+    CreateQualityRound, MethodologyRow, RecordAssessment, SubmitSurveyAnswers, SurveyAnswer,
+    WorkingGroupMember,
 };
 use crate::quality::rules::{RoundTransition, Side};
 use crate::quality::store::{self, DEFAULT_METHODOLOGY};
+use crate::quality::survey;
 
 /// The answers of the two rounds, by indicator: (code, 2025, 2026).
 const ANSWERS: &[(&str, f64, f64)] = &[
@@ -38,6 +41,41 @@ const ANSWERS: &[(&str, f64, f64)] = &[
     ("3B.1", 1.0, 2.0),
     ("3B.2", 0.0, 1.0),
     ("3B.3", 1.0, 1.0),
+];
+
+/// Six NGOs' anonymous answers to the 2026 survey: they see consultations
+/// and grants less rosily than the working group does.
+const SURVEY: &[&[(&str, f64)]] = &[
+    &[
+        ("1A.4", 1.0),
+        ("1B.3", 1.0),
+        ("2A.4", 0.0),
+        ("2B.3", 1.0),
+        ("3B.3", 1.0),
+    ],
+    &[
+        ("1A.4", 0.0),
+        ("1B.3", 1.0),
+        ("2A.4", 1.0),
+        ("2B.3", 2.0),
+        ("3B.3", 1.0),
+    ],
+    &[
+        ("1A.4", 1.0),
+        ("1B.3", 0.0),
+        ("2A.4", 1.0),
+        ("2B.3", 1.0),
+        ("3B.3", 0.0),
+    ],
+    &[("1A.4", 0.0), ("1B.3", 1.0), ("2A.4", 0.0), ("2B.3", 1.0)],
+    &[
+        ("1A.4", 1.0),
+        ("1B.3", 2.0),
+        ("2A.4", 1.0),
+        ("2B.3", 2.0),
+        ("3B.3", 1.0),
+    ],
+    &[("1A.4", 0.0), ("2A.4", 0.0), ("2B.3", 1.0), ("3B.3", 1.0)],
 ];
 
 /// The working group: (name, organisation key, side).
@@ -96,7 +134,27 @@ pub(super) fn seed(
                 notes: Some(format!("Ocena roczna {year}, zespół powiatu i fundacji.")),
             },
         )?;
-        let round = store::transition(conn, caller, round, RoundTransition::Start, None)?;
+        let mut round = store::transition(conn, caller, round, RoundTransition::Start, None)?;
+        if year == 2026 {
+            let (opened, token) = survey::open(conn, caller, round)?;
+            round = opened;
+            for answers in SURVEY {
+                survey::submit(
+                    conn,
+                    SubmitSurveyAnswers {
+                        token: token.clone(),
+                        answers: answers
+                            .iter()
+                            .map(|(code, answer)| SurveyAnswer {
+                                indicator_code: (*code).to_owned(),
+                                answer: *answer,
+                            })
+                            .collect(),
+                    },
+                )?;
+                created += 1;
+            }
+        }
         for (code, before, after) in ANSWERS {
             let answer = if pick == 0 { *before } else { *after };
             store::record_assessment(

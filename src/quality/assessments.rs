@@ -203,11 +203,12 @@ pub async fn get_round_scores(
     id: PathId,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let minimum = state.survey_min_responses;
     let scores = state
         .db
         .run(move |conn| {
             let round = readable(conn, &caller, &id)?;
-            store::round_scores(conn, &round)
+            store::round_scores(conn, &round, minimum)
         })
         .await?;
     Ok(HttpResponse::Ok().json(scores))
@@ -229,6 +230,7 @@ pub async fn get_round_chart(
     id: PathId,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let minimum = state.survey_min_responses;
     let svg = state
         .db
         .run(move |conn| {
@@ -237,11 +239,11 @@ pub async fn get_round_chart(
                 .find(&round.organization_id)
                 .select(organizations::name)
                 .first(conn)?;
-            let scores = store::round_scores(conn, &round)?;
+            let scores = store::round_scores(conn, &round, minimum)?;
             let previous = match &scores.previous_round_id {
                 Some(p) => {
                     let p: RoundRow = record::find(conn, p)?;
-                    Some((p.year, store::round_scores(conn, &p)?.scores))
+                    Some((p.year, store::round_scores(conn, &p, minimum)?.scores))
                 }
                 None => None,
             };

@@ -15,6 +15,7 @@ pub mod model;
 pub mod rounds;
 pub mod rules;
 pub mod store;
+pub mod survey;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(methodologies::list_methodologies)
@@ -32,5 +33,9 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(assessments::get_assessment)
         .service(assessments::record_assessment)
         .service(assessments::get_round_scores)
-        .service(assessments::get_round_chart);
+        .service(assessments::get_round_chart)
+        .service(survey::open_survey)
+        .service(survey::close_survey)
+        .service(survey::submit_survey_answers)
+        .service(survey::get_survey);
 }

@@ -8,7 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::methodology::MethodologyDocument;
-use super::rules::{RoundStatus, RoundTransition, ScoreChange, Scores, Side};
+use super::rules::{
+    AreaGap, RoundStatus, RoundTransition, ScoreChange, Scores, Side, SurveyIndicator, SurveyStatus,
+};
 use crate::db::enums::StrEnum;
 use crate::db::schema::{
     quality_assessments as qa, quality_methodologies as qm, quality_rounds as qr,
@@ -106,6 +108,8 @@ pub struct RoundRow {
     pub notes: Option<String>,
     pub completed_at: Option<NaiveDateTime>,
     pub cancel_reason: Option<String>,
+    pub survey_status: String,
+    pub survey_token_hash: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
@@ -116,6 +120,10 @@ crate::record!(RoundRow, qr, "quality round");
 impl RoundRow {
     pub fn status(&self) -> Result<RoundStatus, ApiError> {
         RoundStatus::stored(&self.status)
+    }
+
+    pub fn survey_status(&self) -> Result<SurveyStatus, ApiError> {
+        SurveyStatus::stored(&self.survey_status)
     }
 }
 
@@ -145,6 +153,8 @@ pub struct QualityRound {
     pub status: RoundStatus,
     #[schema(max_items = 3)]
     pub allowed_transitions: Vec<RoundTransition>,
+    /// Its NGO survey's status.
+    pub survey_status: SurveyStatus,
     #[schema(max_items = 100)]
     pub working_group: Vec<WorkingGroupMember>,
     #[schema(max_length = 5000)]
@@ -162,6 +172,7 @@ impl QualityRound {
     pub fn new(r: RoundRow, working_group: Vec<WorkingGroupMember>) -> Result<Self, ApiError> {
         let status = r.status()?;
         Ok(Self {
+            survey_status: r.survey_status()?,
             status,
             allowed_transitions: status.allowed().to_vec(),
             working_group,
@@ -354,4 +365,70 @@ pub struct RoundScores {
     /// previous round.
     #[schema(max_items = 200)]
     pub changes: Vec<ScoreChange>,
+    /// The NGO survey's view (its indicators' mean points); `null` until its
+    /// results can be read (closed, with enough answers).
+    pub survey: Option<Scores>,
+    /// Per area, the working group's score against the survey's; empty
+    /// without the survey's view.
+    #[schema(max_items = 200)]
+    pub gaps: Vec<AreaGap>,
+}
+
+/// A survey just opened: its token, shown this once. Give it to the NGOs;
+/// anybody holding it can answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SurveyOpened {
+    #[schema(format = Uuid)]
+    pub round_id: String,
+    pub survey_status: SurveyStatus,
+    /// Send as `token` with each answer (`POST /api/v1/quality/survey-answers`).
+    #[schema(max_length = 100)]
+    pub token: String,
+}
+
+/// One indicator's answer in the survey.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyAnswer {
+    #[validate(length(min = 1, max = 20))]
+    #[schema(min_length = 1, max_length = 20)]
+    pub indicator_code: String,
+    /// A level's points, 1 or 0, or a number, as the indicator's scale
+    /// takes it.
+    #[validate(range(min = -1e12, max = 1e12))]
+    #[schema(minimum = -1e12, maximum = 1e12)]
+    pub answer: f64,
+}
+
+/// One NGO's answers to a round's survey. Nothing of who sends it is kept.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitSurveyAnswers {
+    /// The round's survey token.
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub token: String,
+    #[validate(length(min = 1, max = 500), nested)]
+    #[schema(min_items = 1, max_items = 500)]
+    pub answers: Vec<SurveyAnswer>,
+}
+
+/// A round's survey: its status and how many answers it has; its results
+/// in aggregate once they can be read.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SurveyResults {
+    #[schema(format = Uuid)]
+    pub round_id: String,
+    pub survey_status: SurveyStatus,
+    #[schema(minimum = 0, maximum = 1000000000)]
+    pub responses: i64,
+    /// How many answers the results need (`COOPERA_SURVEY_MIN_RESPONSES`).
+    #[schema(minimum = 1, maximum = 1000)]
+    pub minimum_responses: i64,
+    /// Why the results cannot be read yet; `null` once they can.
+    #[schema(max_length = 300)]
+    pub unavailable: Option<String>,
+    /// Each survey indicator in aggregate; empty until they can be read.
+    #[schema(max_items = 9000)]
+    pub indicators: Vec<SurveyIndicator>,
 }

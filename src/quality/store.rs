@@ -12,7 +12,8 @@ use super::model::{
     UpdateQualityRound, WorkingGroupMember,
 };
 use super::rules::{
-    RoundStatus, RoundTransition, Side, compare, completion_conditions, score, start_conditions,
+    RoundStatus, RoundTransition, Side, compare, completion_conditions, gaps, score, score_means,
+    start_conditions,
 };
 use crate::audit::{self, Caller, Change};
 use crate::auth::Actor;
@@ -363,6 +364,9 @@ pub fn transition(
         }
         RoundTransition::Cancel => {}
     }
+    if matches!(t, RoundTransition::Complete | RoundTransition::Cancel) {
+        super::survey::close_unchecked(conn, current.id())?;
+    }
     let now = crate::db::now();
     let completed_at: Option<NaiveDateTime> = (next == RoundStatus::Completed)
         .then_some(now)
@@ -502,8 +506,14 @@ pub fn previous_round(conn: &mut DbConn, round: &RoundRow) -> Result<Option<Roun
         .optional()?)
 }
 
-/// The scores of `round` on its methodology, and of its previous round.
-pub fn round_scores(conn: &mut DbConn, round: &RoundRow) -> Result<RoundScores, ApiError> {
+/// The scores of `round` on its methodology — the working group's view,
+/// and the survey's once its results can be read (from `minimum` answers),
+/// with the gap between them — and the change against its previous round.
+pub fn round_scores(
+    conn: &mut DbConn,
+    round: &RoundRow,
+    minimum: i64,
+) -> Result<RoundScores, ApiError> {
     let scores_of = |conn: &mut DbConn, r: &RoundRow| -> Result<_, ApiError> {
         let doc = record::find::<MethodologyRow>(conn, &r.methodology_id)?.document()?;
         Ok(score(&doc, &answers(conn, r.id())?))
@@ -514,7 +524,20 @@ pub fn round_scores(conn: &mut DbConn, round: &RoundRow) -> Result<RoundScores, 
         Some(p) => compare(&scores, &scores_of(conn, p)?),
         None => Vec::new(),
     };
+    let (_, means) = super::survey::results(conn, round, minimum)?;
+    let survey = match means {
+        Some(means) => {
+            let doc = record::find::<MethodologyRow>(conn, &round.methodology_id)?.document()?;
+            Some(score_means(&doc, &means))
+        }
+        None => None,
+    };
     Ok(RoundScores {
+        gaps: survey
+            .as_ref()
+            .map(|s| gaps(&scores, s))
+            .unwrap_or_default(),
+        survey,
         round_id: round.id.clone(),
         year: round.year,
         scores,

@@ -459,4 +459,10 @@ async fn the_demo_county_has_two_rounds_to_compare() {
     let index = scores["changes"][0].clone();
     assert_eq!(index["part"], "index");
     assert!(index["change"].as_f64().unwrap() > 0.0, "{index}");
+    // Six NGOs answered the 2026 survey: its view and the gaps are there.
+    let survey = app.get(&format!("{ROUNDS}/{latest}/survey")).await.json();
+    assert_eq!(survey["responses"], 6);
+    assert_eq!(survey["indicators"].as_array().unwrap().len(), 5);
+    assert_eq!(scores["gaps"].as_array().unwrap().len(), 6);
+    assert!(scores["survey"]["index"].is_number());
 }

@@ -124,6 +124,7 @@ pub struct Builder {
     trusted_proxies: coopera::http::client_addr::TrustedProxies,
     access_recheck: Duration,
     public_rate_limit: u32,
+    survey_min_responses: i64,
 }
 
 impl TestApp {
@@ -137,6 +138,7 @@ impl TestApp {
             // a revocation at once.
             access_recheck: Duration::ZERO,
             public_rate_limit: 0,
+            survey_min_responses: 5,
         }
     }
 
@@ -256,6 +258,11 @@ impl Builder {
     }
 
     /// Public writes a client may make a minute (`COOPERA_PUBLIC_RATE_LIMIT`).
+    pub fn survey_min_responses(mut self, minimum: i64) -> Self {
+        self.survey_min_responses = minimum;
+        self
+    }
+
     pub fn public_rate_limit(mut self, limit: u32) -> Self {
         self.public_rate_limit = limit;
         self
@@ -295,6 +302,7 @@ impl Builder {
                 trusted_proxies: self.trusted_proxies,
                 public_rate_limit: self.public_rate_limit,
                 consultation_periods: Default::default(),
+                survey_min_responses: self.survey_min_responses,
                 callers: std::sync::Arc::new(coopera::auth::current::Callers::new(
                     self.access_recheck,
                 )),

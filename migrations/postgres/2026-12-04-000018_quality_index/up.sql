@@ -23,6 +23,8 @@ CREATE TABLE quality_rounds (
     notes            TEXT,
     completed_at     TIMESTAMP,
     cancel_reason    TEXT,
+    survey_status    TEXT NOT NULL DEFAULT 'not_started' CHECK (survey_status IN ('not_started', 'open', 'closed')),
+    survey_token_hash TEXT COLLATE "C",
     created_at       TIMESTAMP NOT NULL,
     updated_at       TIMESTAMP NOT NULL,
     version          BIGINT NOT NULL
@@ -57,6 +59,18 @@ CREATE TABLE quality_assessments (
     version          BIGINT NOT NULL,
     UNIQUE (round_id, indicator_code)
 );
+
+CREATE UNIQUE INDEX quality_rounds_survey_token_idx ON quality_rounds (survey_token_hash);
+
+-- The NGO survey's answers: anonymous. Nothing says who answered or when (no
+-- account, no address, no time; a random id), so that no answer can be
+-- traced back; they are read only in aggregate.
+CREATE TABLE quality_survey_answers (
+    id        TEXT COLLATE "C" PRIMARY KEY NOT NULL,
+    round_id  TEXT COLLATE "C" NOT NULL REFERENCES quality_rounds (id),
+    answers   TEXT NOT NULL
+);
+CREATE INDEX quality_survey_answers_round_idx ON quality_survey_answers (round_id);
 
 -- The default methodology, a starting template on the cooperation model's
 -- three planes and six areas (levels: not met, minimum standard, target

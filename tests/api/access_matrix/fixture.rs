@@ -629,6 +629,9 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         "update_quality_round" => Some(json!({"notes": unique})),
         "cancel_quality_round" => Some(json!({"reason": unique})),
         "record_assessment" => Some(json!({"answer": 1})),
+        "submit_survey_answers" => Some(
+            json!({"token": "sv_unknown", "answers": [{"indicator_code": "Q.1", "answer": 1}]}),
+        ),
         "set_reviewers" => Some(json!({"user_ids": [f.reviewer]})),
         "put_review" => Some(json!({"scores": {"quality": 3}, "note": unique})),
         "apply" => Some(

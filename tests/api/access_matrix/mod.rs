@@ -396,6 +396,11 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("complete_quality_round", ADMIN),
         ("cancel_quality_round", ADMIN),
         ("record_assessment", ADMIN),
+        ("open_survey", ADMIN),
+        ("close_survey", ADMIN),
+        ("get_survey", PUBLIC),
+        // Anonymous by design: the survey's token, not a caller, decides.
+        ("submit_survey_answers", PUBLIC),
     ])
 }
 

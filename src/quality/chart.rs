@@ -61,10 +61,13 @@ fn index_text(year: i32, scores: &Scores) -> String {
     format!("{year}: index {index} ({})", planes.join(", "))
 }
 
+/// An area's name and score.
+type Axis<'a> = (&'a str, Option<f64>);
+
 /// The chart of `current` (of `year`), against `previous` when given: a
 /// missing area score is drawn at the centre.
 pub fn radar(title: &str, year: i32, current: &Scores, previous: Option<(i32, &Scores)>) -> String {
-    let areas: Vec<(&str, Option<f64>)> = current
+    let areas: Vec<Axis> = current
         .planes
         .iter()
         .flat_map(|p| p.areas.iter().map(|a| (a.name.as_str(), a.score)))
@@ -77,53 +80,13 @@ pub fn radar(title: &str, year: i32, current: &Scores, previous: Option<(i32, &S
     );
     let _ = write!(
         svg,
-        r##"<title>{}</title><rect width="100%" height="100%" fill="#ffffff"/>"##,
-        escape(title)
+        r##"<title>{0}</title><rect width="100%" height="100%" fill="#ffffff"/><text x="{1}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{0}</text>"##,
+        escape(title),
+        CENTRE.0
     );
-    let _ = write!(
-        svg,
-        r##"<text x="{}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"##,
-        CENTRE.0,
-        escape(title)
-    );
-    for ring in [0.25, 0.5, 0.75, 1.0] {
-        let ring_points: Vec<_> = (0..count).map(|n| point(n, count, ring)).collect();
-        let _ = write!(
-            svg,
-            r##"<polygon points="{}" fill="none" stroke="#cccccc" stroke-width="1"/>"##,
-            polygon(&ring_points)
-        );
-    }
-    for (n, (name, _)) in areas.iter().enumerate() {
-        let (x, y) = point(n, count, 1.0);
-        let _ = write!(
-            svg,
-            r##"<line x1="{:.1}" y1="{:.1}" x2="{x:.1}" y2="{y:.1}" stroke="#cccccc" stroke-width="1"/>"##,
-            CENTRE.0, CENTRE.1
-        );
-        let (lx, ly) = point(n, count, 1.12);
-        let anchor = if (lx - CENTRE.0).abs() < 1.0 {
-            "middle"
-        } else if lx > CENTRE.0 {
-            "start"
-        } else {
-            "end"
-        };
-        let _ = write!(
-            svg,
-            r##"<text x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{}</text>"##,
-            escape(name)
-        );
-    }
-    let shape = |scores: &[(&str, Option<f64>)]| -> Vec<(f64, f64)> {
-        scores
-            .iter()
-            .enumerate()
-            .map(|(n, (_, s))| point(n, count, s.unwrap_or(0.0) / 100.0))
-            .collect()
-    };
+    grid(&mut svg, &areas, count);
     if let Some((_, before)) = previous {
-        let by_name: Vec<(&str, Option<f64>)> = areas
+        let by_name: Vec<Axis> = areas
             .iter()
             .map(|(name, _)| {
                 let score = before
@@ -138,33 +101,76 @@ pub fn radar(title: &str, year: i32, current: &Scores, previous: Option<(i32, &S
         let _ = write!(
             svg,
             r##"<polygon class="previous" points="{}" fill="#9e9e9e" fill-opacity="0.25" stroke="#616161" stroke-width="2" stroke-dasharray="6 4"/>"##,
-            polygon(&shape(&by_name))
+            polygon(&shape(&by_name, count))
         );
     }
     let _ = write!(
         svg,
         r##"<polygon class="current" points="{}" fill="#1565c0" fill-opacity="0.35" stroke="#0d47a1" stroke-width="2"/>"##,
-        polygon(&shape(&areas))
+        polygon(&shape(&areas, count))
     );
-    let legend_y = SIZE - 44.0;
+    legend(&mut svg, year, current, previous);
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The rings at 25, 50, 75 and 100, and each area's axis with its name.
+fn grid(svg: &mut String, areas: &[Axis], count: usize) {
+    for ring in [0.25, 0.5, 0.75, 1.0] {
+        let ring_points: Vec<_> = (0..count).map(|n| point(n, count, ring)).collect();
+        let _ = write!(
+            svg,
+            r##"<polygon points="{}" fill="none" stroke="#cccccc" stroke-width="1"/>"##,
+            polygon(&ring_points)
+        );
+    }
+    for (n, (name, _)) in areas.iter().enumerate() {
+        let (x, y) = point(n, count, 1.0);
+        let (lx, ly) = point(n, count, 1.12);
+        let anchor = if (lx - CENTRE.0).abs() < 1.0 {
+            "middle"
+        } else if lx > CENTRE.0 {
+            "start"
+        } else {
+            "end"
+        };
+        let _ = write!(
+            svg,
+            r##"<line x1="{:.1}" y1="{:.1}" x2="{x:.1}" y2="{y:.1}" stroke="#cccccc" stroke-width="1"/><text x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{}</text>"##,
+            CENTRE.0,
+            CENTRE.1,
+            escape(name)
+        );
+    }
+}
+
+/// The points of `areas`' scores, a missing one at the centre.
+fn shape(areas: &[Axis], count: usize) -> Vec<(f64, f64)> {
+    areas
+        .iter()
+        .enumerate()
+        .map(|(n, (_, s))| point(n, count, s.unwrap_or(0.0) / 100.0))
+        .collect()
+}
+
+/// The key: each round's year, index and plane scores.
+fn legend(svg: &mut String, year: i32, current: &Scores, previous: Option<(i32, &Scores)>) {
+    let y = SIZE - 44.0;
     let _ = write!(
         svg,
-        r##"<rect x="24" y="{:.1}" width="14" height="14" fill="#1565c0" fill-opacity="0.35" stroke="#0d47a1"/><text x="44" y="{:.1}">{}</text>"##,
-        legend_y - 11.0,
-        legend_y,
+        r##"<rect x="24" y="{:.1}" width="14" height="14" fill="#1565c0" fill-opacity="0.35" stroke="#0d47a1"/><text x="44" y="{y:.1}">{}</text>"##,
+        y - 11.0,
         escape(&index_text(year, current))
     );
     if let Some((year, before)) = previous {
         let _ = write!(
             svg,
             r##"<rect x="24" y="{:.1}" width="14" height="14" fill="#9e9e9e" fill-opacity="0.25" stroke="#616161" stroke-dasharray="3 2"/><text x="44" y="{:.1}">{}</text>"##,
-            legend_y + 9.0,
-            legend_y + 20.0,
+            y + 9.0,
+            y + 20.0,
             escape(&index_text(year, before))
         );
     }
-    svg.push_str("</svg>");
-    svg
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! previous round and drawn as a radar chart. The service ships a default
 //! methodology, a starting template on the cooperation model.
 
+pub mod aggregate;
 pub mod assessments;
 pub mod chart;
 pub mod methodologies;

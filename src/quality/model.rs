@@ -7,10 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::aggregate::{AreaGap, SurveyIndicator};
 use super::methodology::MethodologyDocument;
-use super::rules::{
-    AreaGap, RoundStatus, RoundTransition, ScoreChange, Scores, Side, SurveyIndicator, SurveyStatus,
-};
+use super::rules::{RoundStatus, RoundTransition, ScoreChange, Scores, Side, SurveyStatus};
 use crate::db::enums::StrEnum;
 use crate::db::schema::{
     quality_assessments as qa, quality_methodologies as qm, quality_rounds as qr,

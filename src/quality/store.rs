@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::aggregate::gaps;
 use super::methodology::{MethodologyDocument, check_document};
 use super::model::{
     AssessmentRow, CreateQualityRound, MethodologyRow, RecordAssessment, RoundRow, RoundScores,
     UpdateQualityRound, WorkingGroupMember,
 };
 use super::rules::{
-    RoundStatus, RoundTransition, Side, compare, completion_conditions, gaps, score, score_means,
+    RoundStatus, RoundTransition, Side, compare, completion_conditions, score, score_means,
     start_conditions,
 };
 use crate::audit::{self, Caller, Change};

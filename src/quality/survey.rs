@@ -11,13 +11,12 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use diesel::prelude::*;
 
+use super::aggregate::{SurveyIndicator, aggregate, check_survey_answers, survey_unavailable};
 use super::model::{
     MethodologyRow, QualityRound, RoundRow, SubmitSurveyAnswers, SurveyOpened, SurveyResults,
 };
 use super::rounds::readable;
-use super::rules::{
-    RoundStatus, SurveyIndicator, SurveyStatus, aggregate, check_survey_answers, survey_unavailable,
-};
+use super::rules::{RoundStatus, SurveyStatus};
 use super::store;
 use crate::audit::{self, Caller, Change};
 use crate::auth::policy::{Permission, authorize};

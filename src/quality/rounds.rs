@@ -201,7 +201,7 @@ pub async fn get_quality_round(
 
 /// The prelude of every change to a round: readable (404), the local
 /// government's admins (403), `If-Match` (412).
-fn for_change(
+pub fn for_change(
     conn: &mut DbConn,
     caller: &Caller,
     id: &str,

@@ -15,11 +15,10 @@ use super::aggregate::{SurveyIndicator, aggregate, check_survey_answers, survey_
 use super::model::{
     MethodologyRow, QualityRound, RoundRow, SubmitSurveyAnswers, SurveyOpened, SurveyResults,
 };
-use super::rounds::readable;
+use super::rounds::{for_change, readable};
 use super::rules::{RoundStatus, SurveyStatus};
 use super::store;
 use crate::audit::{self, Caller, Change};
-use crate::auth::policy::{Permission, authorize};
 use crate::db::DbConn;
 use crate::db::record::{self, Record};
 use crate::db::schema::{quality_rounds as qr, quality_survey_answers as qs};
@@ -193,23 +192,6 @@ pub fn results(
         },
         means,
     ))
-}
-
-fn for_change(
-    conn: &mut DbConn,
-    caller: &Caller,
-    id: &str,
-    if_match: &IfMatch,
-) -> Result<RoundRow, ApiError> {
-    readable(conn, caller, id)?;
-    record::for_change(conn, id, if_match, |_, r: &RoundRow| {
-        authorize(
-            &caller.actor,
-            Permission::ManageQualityRound {
-                organization_id: &r.organization_id,
-            },
-        )
-    })
 }
 
 /// Opens a round's NGO survey (the round in progress; once per round) and

@@ -125,7 +125,7 @@ pub struct ConsultationReport {
     /// order, then sections later versions removed.
     #[schema(max_items = 10000)]
     pub by_section: Vec<SectionTally>,
-    #[schema(max_items = 2)]
+    #[schema(max_items = 3)]
     pub by_submitter_kind: Vec<SubmitterTally>,
     /// Every submission, oldest first.
     #[schema(max_items = 1000000)]

@@ -85,22 +85,28 @@ pub struct SurveyIndicator {
     /// How many answers it got.
     #[schema(minimum = 0, maximum = 1000000000)]
     pub responses: i64,
-    /// Their mean points, to two decimals; `null` without an answer.
+    /// Their mean points, to two decimals; `null` with fewer answers than
+    /// the survey's minimum (so that an indicator few answered does not
+    /// show their answers).
     #[schema(minimum = 0, maximum = 1000)]
     pub mean_points: Option<f64>,
     #[schema(minimum = 0, maximum = 1000)]
     pub max_points: i32,
-    /// How many answers scored each number of points, lowest first.
+    /// How many answers scored each number of points, lowest first; empty
+    /// with fewer answers than the survey's minimum.
     #[schema(max_items = 21)]
     pub distribution: Vec<PointsCount>,
 }
 
 /// The survey's indicators in aggregate over `answers` (each one NGO's
 /// answers, code → answer), in the methodology's order; and the mean
-/// points per indicator that has answers.
+/// points per indicator. An indicator with fewer than `minimum` answers
+/// shows only how many it got: the survey as a whole may have enough
+/// answers while one indicator has one alone.
 pub fn aggregate(
     doc: &MethodologyDocument,
     answers: &[HashMap<String, f64>],
+    minimum: i64,
 ) -> (Vec<SurveyIndicator>, HashMap<String, f64>) {
     let mut means = HashMap::new();
     let indicators = doc
@@ -122,7 +128,11 @@ pub fn aggregate(
                 }
             }
             distribution.sort_by_key(|d| d.points);
-            let mean = (!points.is_empty())
+            let enough = !points.is_empty() && points.len() as i64 >= minimum;
+            if !enough {
+                distribution.clear();
+            }
+            let mean = enough
                 .then(|| points.iter().map(|p| f64::from(*p)).sum::<f64>() / points.len() as f64);
             if let Some(m) = mean {
                 means.insert(i.code.clone(), m);
@@ -238,7 +248,7 @@ mod tests {
             one(&[("1A.1", 0.0)]),
             one(&[("1A.1", 1.0), ("2C.1", 0.0)]),
         ];
-        let (indicators, means) = aggregate(&d, &all);
+        let (indicators, means) = aggregate(&d, &all, 2);
         assert_eq!(indicators.len(), 2);
         assert_eq!(indicators[0].code, "1A.1");
         assert_eq!(indicators[0].responses, 3);
@@ -262,6 +272,13 @@ mod tests {
         );
         assert_eq!(indicators[1].responses, 2);
         assert_eq!(means["2C.1"], 0.0);
+        // With a minimum of 3, 2C.1's two answers show their count alone.
+        let (strict, strict_means) = aggregate(&d, &all, 3);
+        assert_eq!(strict[1].responses, 2);
+        assert_eq!(strict[1].mean_points, None);
+        assert!(strict[1].distribution.is_empty());
+        assert!(!strict_means.contains_key("2C.1"));
+        assert_eq!(strict[0].mean_points, Some(1.0));
         // The survey's view: area a = 1A.1 alone, mean 1 of 2 = 50; c = 0.
         let survey = score_means(&d, &means);
         assert_eq!(survey.planes[0].areas[0].score, Some(50.0));

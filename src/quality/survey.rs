@@ -176,7 +176,7 @@ pub fn results(
             .collect::<Result<Vec<_>, _>>()
             .map_err(ApiError::internal)?;
         let doc = record::find::<MethodologyRow>(conn, &round.methodology_id)?.document()?;
-        let (indicators, means) = aggregate(&doc, &answers);
+        let (indicators, means) = aggregate(&doc, &answers, minimum);
         (indicators, Some(means))
     } else {
         (Vec::new(), None)

@@ -109,8 +109,12 @@ async fn the_survey_is_answered_anonymously_and_read_only_in_aggregate() {
     assert!(read["unavailable"].is_string());
     assert_eq!(read["indicators"], json!([]));
     app.get(&survey).await.assert_problem(404, "not_found");
+    // The fifth answer is the only one on 1B.3.
     let res = app
-        .post_json(ANSWERS, answer(&token, &[("1A.4", 2.0), ("2A.4", 2.0)]))
+        .post_json(
+            ANSWERS,
+            answer(&token, &[("1A.4", 2.0), ("2A.4", 2.0), ("1B.3", 2.0)]),
+        )
         .await;
     assert_eq!(res.status, 204);
 
@@ -139,6 +143,12 @@ async fn the_survey_is_answered_anonymously_and_read_only_in_aggregate() {
         first["distribution"],
         json!([{"points": 0, "responses": 1}, {"points": 1, "responses": 2}, {"points": 2, "responses": 2}])
     );
+    // 1B.3 has one answer: its count shows, its answer does not.
+    let alone = &read["indicators"][1];
+    assert_eq!(alone["code"], "1B.3");
+    assert_eq!(alone["responses"], 1);
+    assert_eq!(alone["mean_points"], Value::Null);
+    assert_eq!(alone["distribution"], json!([]));
     // No answer stands alone anywhere: not in the change log either.
     let log = app
         .get_as(&app.admin_token(), "/api/v1/audit?limit=200")

@@ -571,26 +571,6 @@ pub async fn upcoming_deadlines(
     Ok(HttpResponse::Ok().json(DeadlineList { items }))
 }
 
-/// The territorial unit `code` and every unit within it (its counties,
-/// their municipalities, …), read level by level.
-fn units_within(conn: &mut DbConn, code: &str) -> Result<Vec<String>, ApiError> {
-    use crate::db::schema::territorial_units as tu;
-    let mut all = vec![code.to_owned()];
-    let mut level = all.clone();
-    // The registers have at most four levels below a country.
-    for _ in 0..4 {
-        level = tu::table
-            .filter(tu::parent_code.eq_any(&level))
-            .select(tu::code)
-            .load(conn)?;
-        if level.is_empty() {
-            break;
-        }
-        all.extend(level.iter().cloned());
-    }
-    Ok(all)
-}
-
 fn upcoming_consultations(
     conn: &mut DbConn,
     (now, until): (NaiveDateTime, NaiveDateTime),
@@ -680,7 +660,9 @@ fn deadlines(
 ) -> Result<Vec<Deadline>, ApiError> {
     let now = crate::db::now();
     let window = (now, now + Duration::days(days));
-    let units = region.map(|code| units_within(conn, &code)).transpose()?;
+    let units = region
+        .map(|code| crate::territorial_units::within(conn, &code))
+        .transpose()?;
     let mut items = upcoming_consultations(conn, window, organization.as_ref(), units.as_deref())?;
     items.extend(upcoming_drafts(
         conn,

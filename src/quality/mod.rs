@@ -10,6 +10,7 @@
 pub mod aggregate;
 pub mod assessments;
 pub mod chart;
+pub mod comparison;
 pub mod methodologies;
 pub mod methodology;
 pub mod model;
@@ -38,5 +39,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(survey::open_survey)
         .service(survey::close_survey)
         .service(survey::submit_survey_answers)
-        .service(survey::get_survey);
+        .service(survey::get_survey)
+        .service(comparison::get_ranking)
+        .service(comparison::get_series);
 }

@@ -317,6 +317,39 @@ crate::string_enum! {
     }
 }
 
+/// A place in a ranking.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    /// 1 for the highest index; equal indexes share a place ("1, 2, 2, 4").
+    pub rank: i64,
+    /// The share of the others ranked with a lower index, 0–100 to one
+    /// decimal (100: above every other; with one alone, 100).
+    pub percentile: f64,
+}
+
+/// The places of `indexes` (in any order; `None`, an index without any
+/// score, is left unranked), in the same order.
+pub fn rank(indexes: &[Option<f64>]) -> Vec<Option<Place>> {
+    let scored: Vec<f64> = indexes.iter().flatten().copied().collect();
+    let others = scored.len().saturating_sub(1);
+    indexes
+        .iter()
+        .map(|i| {
+            let i = (*i)?;
+            let higher = scored.iter().filter(|o| **o > i).count() as i64;
+            let lower = scored.iter().filter(|o| **o < i).count();
+            Some(Place {
+                rank: higher + 1,
+                percentile: if others == 0 {
+                    100.0
+                } else {
+                    one_decimal(lower as f64 * 100.0 / others as f64)
+                },
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -475,6 +508,27 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(missing, ["indicators.1A.2", "indicators.1B.1"]);
         assert!(completion_conditions(&doc(), &["1A.1", "1A.2", "1B.1", "2C.1"]).is_empty());
+    }
+
+    #[test]
+    fn equal_indexes_share_a_place_and_percentiles_count_those_below() {
+        let places = rank(&[Some(50.0), Some(80.0), None, Some(50.0), Some(20.0)]);
+        let got: Vec<Option<(i64, f64)>> = places
+            .iter()
+            .map(|p| p.map(|p| (p.rank, p.percentile)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                Some((2, 33.3)),
+                Some((1, 100.0)),
+                None,
+                Some((2, 33.3)),
+                Some((4, 0.0))
+            ]
+        );
+        assert_eq!(rank(&[Some(10.0)])[0].unwrap().percentile, 100.0);
+        assert!(rank(&[]).is_empty());
     }
 
     #[test]

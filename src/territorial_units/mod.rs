@@ -25,6 +25,25 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::get_territorial_unit);
 }
 
+/// The territorial unit `code` and every unit within it (its counties,
+/// their municipalities, …), read level by level.
+pub fn within(conn: &mut DbConn, code: &str) -> Result<Vec<String>, ApiError> {
+    let mut all = vec![code.to_owned()];
+    let mut level = all.clone();
+    // The registers have at most four levels below a country.
+    for _ in 0..4 {
+        level = tu::table
+            .filter(tu::parent_code.eq_any(&level))
+            .select(tu::code)
+            .load(conn)?;
+        if level.is_empty() {
+            break;
+        }
+        all.extend(level.iter().cloned());
+    }
+    Ok(all)
+}
+
 /// 400 naming the query parameter `name` unless `code` is written as the
 /// registers write a unit's code (`02`, `RO-CJ`): 1 to 20 letters, digits
 /// and hyphens.

@@ -466,3 +466,147 @@ async fn the_demo_county_has_two_rounds_to_compare() {
     assert_eq!(scores["gaps"].as_array().unwrap().len(), 6);
     assert!(scores["survey"]["index"].is_number());
 }
+
+/// A completed round of `jst` for `year` on methodology `m`, with
+/// `answers` (the small methodology's three indicators); its id.
+async fn completed_round(
+    app: &TestApp,
+    (jst, token): (&str, &str),
+    year: i64,
+    m: &str,
+    answers: [f64; 3],
+) -> String {
+    let official = app
+        .create_person(
+            json!({"full_name": format!("Urzędnik {jst} {year}"), "organization_id": jst}),
+        )
+        .await;
+    let activist = app
+        .create_person(json!({"full_name": format!("Działacz {jst} {year}")}))
+        .await;
+    let round = app
+        .created(
+            token,
+            ROUNDS,
+            json!({"organization_id": jst, "year": year, "methodology_id": m, "working_group": [
+                {"person_id": official, "side": "local_government"},
+                {"person_id": activist, "side": "ngo"}]}),
+        )
+        .await;
+    let id = round["id"].as_str().unwrap().to_owned();
+    let uri = format!("{ROUNDS}/{id}");
+    let steps = [
+        ("start", None),
+        ("assessments/A.1", Some(answers[0])),
+        ("assessments/A.2", Some(answers[1])),
+        ("assessments/B.1", Some(answers[2])),
+        ("complete", None),
+    ];
+    for (step, answer) in steps {
+        let req = match answer {
+            Some(a) => TestRequest::put().set_json(json!({"answer": a})),
+            None => TestRequest::post(),
+        };
+        let res = app.send_as(token, req.uri(&format!("{uri}/{step}"))).await;
+        assert_eq!(res.status, 200, "{step}: {}", res.text());
+    }
+    id
+}
+
+#[actix_web::test]
+async fn local_governments_rank_by_level_and_region_and_each_has_its_series() {
+    let app = TestApp::new().await;
+    let m = app
+        .created(&app.admin_token(), METHODOLOGIES, small("maly"))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Three voivodeships: index 100, and 37.5 twice (area a = (0 + 3 × 100)
+    // / 4 = 75, b = 0) — and Lower Silesia a year earlier at 25.
+    let mut jsts = Vec::new();
+    for (teryt, answers) in [
+        ("02", [2.0, 1.0, 2.0]),
+        ("04", [0.0, 1.0, 0.0]),
+        ("06", [0.0, 1.0, 0.0]),
+    ] {
+        let (jst, token) = local_government(&app, teryt).await;
+        completed_round(&app, (&jst, &token), 2026, &m, answers).await;
+        jsts.push((jst, token));
+    }
+    // 2025: area a = (0 + 3 × 0) / 4 = 0; b = 1 of 2 = 50: index 25.
+    completed_round(&app, (&jsts[0].0, &jsts[0].1), 2025, &m, [0.0, 0.0, 1.5]).await;
+    // A round still in progress is not ranked.
+    let (jst, token) = local_government(&app, "08").await;
+    app.created(
+        &token,
+        ROUNDS,
+        json!({"organization_id": jst, "year": 2026, "methodology_id": m}),
+    )
+    .await;
+
+    let shared = &app;
+    let ranking = |query: &str| {
+        let uri = format!("/api/v1/quality/rankings?year=2026&methodology_id={m}{query}");
+        async move { shared.get(&uri).await }
+    };
+    let all = ranking("").await.json();
+    let places: Vec<(String, f64, i64, f64)> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["territorial_unit_code"].as_str().unwrap().to_owned(),
+                e["index"].as_f64().unwrap(),
+                e["rank"].as_i64().unwrap(),
+                e["percentile"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("02".to_owned(), 100.0, 1, 100.0),
+            ("04".to_owned(), 37.5, 2, 0.0),
+            ("06".to_owned(), 37.5, 2, 0.0)
+        ]
+    );
+    let in_region = ranking("&territorial_unit_code=04").await.json();
+    assert_eq!(in_region["items"].as_array().unwrap().len(), 1);
+    assert_eq!(in_region["items"][0]["rank"], 1);
+    let counties = ranking("&level=county").await.json();
+    assert_eq!(counties["items"], json!([]));
+    let voivodeships = ranking("&level=voivodeship").await.json();
+    assert_eq!(voivodeships["items"].as_array().unwrap().len(), 3);
+    ranking("&territorial_unit_code=RO-XX")
+        .await
+        .assert_problem(400, "invalid_parameter");
+    // The default methodology has no completed round here.
+    let none = app.get("/api/v1/quality/rankings?year=2026").await.json();
+    assert_eq!(none["items"], json!([]));
+
+    // Lower Silesia over the years: 25, then 100.
+    let series = app
+        .get(&format!(
+            "/api/v1/quality/organizations/{}/series",
+            jsts[0].0
+        ))
+        .await
+        .json();
+    let years: Vec<(i64, f64)> = series["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["year"].as_i64().unwrap(),
+                p["scores"]["index"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(years, [(2025, 25.0), (2026, 100.0)]);
+    app.get("/api/v1/quality/organizations/01a23101-0000-7000-8000-000000000099/series")
+        .await
+        .assert_problem(404, "not_found");
+}

@@ -470,6 +470,8 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         f.methodology.clone()
     } else if path.starts_with("/api/v1/quality/rounds") {
         f.round.clone()
+    } else if path.starts_with("/api/v1/quality/organizations") {
+        f.jst.clone()
     } else if path.starts_with("/api/v1/consultation-meetings") {
         f.meeting.clone()
     } else if path.starts_with("/api/v1/participation-bodies") {
@@ -648,10 +650,10 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         "delete" => TestRequest::delete(),
         other => panic!("method {other}"),
     }
-    .uri(&if op == "compare_versions" {
-        format!("{uri}?from=1&to=1")
-    } else {
-        uri
+    .uri(&match op {
+        "compare_versions" => format!("{uri}?from=1&to=1"),
+        "get_ranking" => format!("{uri}?year=2025&methodology_id={}", f.methodology),
+        _ => uri,
     });
     let req = if path.starts_with("/api/v1/my-application") {
         req.insert_header(("Application-Token", f.application_token.as_str()))

@@ -401,6 +401,8 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("get_survey", PUBLIC),
         // Anonymous by design: the survey's token, not a caller, decides.
         ("submit_survey_answers", PUBLIC),
+        ("get_ranking", PUBLIC),
+        ("get_series", PUBLIC),
     ])
 }
 

@@ -774,3 +774,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     quality_round_members,
 );
+
+diesel::table! {
+    quality_action_items (id) {
+        id -> Text,
+        round_id -> Text,
+        indicator_code -> Nullable<Text>,
+        action -> Text,
+        owner_organization_id -> Text,
+        owner_person_id -> Nullable<Text>,
+        due_on -> Date,
+        status -> Text,
+        review -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(quality_action_items -> quality_rounds (round_id));
+diesel::allow_tables_to_appear_in_same_query!(quality_action_items, quality_rounds);

@@ -2,15 +2,18 @@
 //! methodology in two yearly rounds by a working group of the county and the
 //! two foundations — 2025, then 2026 after the project, better in most
 //! areas — so the comparison and the chart have something to show; six
-//! NGOs answered the 2026 survey, closed with the round.
+//! NGOs answered the 2026 survey, closed with the round. The 2025
+//! recommendations became action items, which the 2026 round reviewed.
 
 use diesel::prelude::*;
 
 use crate::audit::Caller;
 use crate::db::DbConn;
+use crate::db::enums::StrEnum;
 use crate::db::record;
 use crate::db::schema::quality_rounds as qr;
 use crate::error::ApiError;
+use crate::quality::actions::{self, ActionStatus, CreateActionItem, UpdateActionItem};
 use crate::quality::model::{
     CreateQualityRound, MethodologyRow, RecordAssessment, SubmitSurveyAnswers, SurveyAnswer,
     WorkingGroupMember,
@@ -41,6 +44,60 @@ const ANSWERS: &[(&str, f64, f64)] = &[
     ("3B.1", 1.0, 2.0),
     ("3B.2", 0.0, 1.0),
     ("3B.3", 1.0, 1.0),
+];
+
+/// What a round's recommendation became.
+struct DemoAction {
+    year: i32,
+    code: &'static str,
+    action: &'static str,
+    /// Owned by the county (else by a foundation).
+    by_county: bool,
+    due_on: &'static str,
+    /// As the 2026 round found it, with its review.
+    status: &'static str,
+    review: Option<&'static str>,
+}
+
+/// The 2025 round's recommendations, reviewed by the 2026 round, and the
+/// 2026 round's own.
+const ACTIONS: &[DemoAction] = &[
+    DemoAction {
+        year: 2025,
+        code: "1A.3",
+        action: "Publikować raport z konsultacji z odpowiedzią na każdą uwagę.",
+        by_county: true,
+        due_on: "2025-12-31",
+        status: "done",
+        review: Some("Raporty publikowane od października 2025 r."),
+    },
+    DemoAction {
+        year: 2025,
+        code: "3A.1",
+        action: "Otworzyć punkt wsparcia organizacji w starostwie.",
+        by_county: true,
+        due_on: "2026-06-30",
+        status: "in_progress",
+        review: Some("Lokal przydzielony, dyżury od września 2026 r."),
+    },
+    DemoAction {
+        year: 2025,
+        code: "3B.2",
+        action: "Przygotować ocenę programu współpracy razem z organizacjami.",
+        by_county: false,
+        due_on: "2026-03-31",
+        status: "done",
+        review: Some("Ocenę przygotował zespół fundacji i powiatu."),
+    },
+    DemoAction {
+        year: 2026,
+        code: "1A.2",
+        action: "Konsultować każdy projekt uchwały dotyczący organizacji.",
+        by_county: true,
+        due_on: "2027-06-30",
+        status: "planned",
+        review: None,
+    },
 ];
 
 /// Six NGOs' anonymous answers to the 2026 survey: they see consultations
@@ -174,8 +231,45 @@ pub(super) fn seed(
             )?;
             created += 1;
         }
-        store::transition(conn, caller, round, RoundTransition::Complete, None)?;
+        let round = store::transition(conn, caller, round, RoundTransition::Complete, None)?;
         created += 1;
+        for a in ACTIONS.iter().filter(|a| a.year == year) {
+            let owner = if a.by_county {
+                Some(powiat.to_owned())
+            } else {
+                org_of("abramis")
+            };
+            let Some(owner) = owner else { continue };
+            let item = actions::insert(
+                conn,
+                caller,
+                &round,
+                CreateActionItem {
+                    action: a.action.to_owned(),
+                    indicator_code: Some(a.code.to_owned()),
+                    owner_organization_id: owner,
+                    owner_person_id: None,
+                    due_on: a
+                        .due_on
+                        .parse()
+                        .map_err(|_| ApiError::internal("demo date"))?,
+                    status: Some(ActionStatus::stored(a.status)?),
+                },
+            )?;
+            if let Some(review) = a.review {
+                actions::update(
+                    conn,
+                    caller,
+                    &round,
+                    item,
+                    UpdateActionItem {
+                        review: Some(Some(review.to_owned())),
+                        ..Default::default()
+                    },
+                )?;
+            }
+            created += 1;
+        }
     }
     Ok(created)
 }

@@ -7,6 +7,8 @@
 //! previous round and drawn as a radar chart. The service ships a default
 //! methodology, a starting template on the cooperation model.
 
+pub mod action_items;
+pub mod actions;
 pub mod aggregate;
 pub mod assessments;
 pub mod chart;
@@ -41,5 +43,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(survey::submit_survey_answers)
         .service(survey::get_survey)
         .service(comparison::get_ranking)
-        .service(comparison::get_series);
+        .service(comparison::get_series)
+        .service(action_items::list_action_items)
+        .service(action_items::create_action_item)
+        .service(action_items::get_action_item)
+        .service(action_items::update_action_item)
+        .service(action_items::get_action_review);
 }

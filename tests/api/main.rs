@@ -24,6 +24,7 @@ mod partnerships;
 mod people;
 mod projects;
 mod quality;
+mod quality_actions;
 mod quality_survey;
 mod recruitment;
 mod recruitment_review;

@@ -14,7 +14,7 @@ const DEFAULT: &str = "0193d1c0-0000-7000-8000-000000000001";
 
 /// A small methodology: plane 1 with area `a` (a levels indicator and a
 /// yes/no one) and plane 2 with area `b` (a number).
-fn small(key: &str) -> Value {
+pub(crate) fn small(key: &str) -> Value {
     let levels = json!({"type": "levels", "levels": [
         {"points": 0, "label": "nie spełnia"}, {"points": 1, "label": "standard minimalny"},
         {"points": 2, "label": "standard docelowy"}]});
@@ -142,7 +142,7 @@ async fn methodologies_are_data_imported_exported_and_frozen_once_used() {
 }
 
 /// A county (a local government of unit `teryt`) and its admin's token.
-async fn local_government(app: &TestApp, teryt: &str) -> (String, String) {
+pub(crate) async fn local_government(app: &TestApp, teryt: &str) -> (String, String) {
     app.organization_with_admin(
         json!({"name": format!("Powiat {teryt}"), "kind": "local_government",
         "country": "PL", "teryt_code": teryt}),
@@ -151,7 +151,7 @@ async fn local_government(app: &TestApp, teryt: &str) -> (String, String) {
 }
 
 /// A person of `org` and a token of a user who is that person (no role).
-async fn person_of(app: &TestApp, org: &str, name: &str) -> (String, String) {
+pub(crate) async fn person_of(app: &TestApp, org: &str, name: &str) -> (String, String) {
     let person = app
         .create_person(json!({"full_name": name, "organization_id": org}))
         .await;
@@ -465,6 +465,15 @@ async fn the_demo_county_has_two_rounds_to_compare() {
     assert_eq!(survey["indicators"].as_array().unwrap().len(), 5);
     assert_eq!(scores["gaps"].as_array().unwrap().len(), 6);
     assert!(scores["survey"]["index"].is_number());
+    // The 2025 recommendations became action items, reviewed in 2026.
+    let review = app
+        .get(&format!("{ROUNDS}/{latest}/action-review"))
+        .await
+        .json();
+    assert_eq!(review["previous_year"], 2025);
+    assert_eq!(review["counts"]["done"], 2);
+    assert_eq!(review["counts"]["in_progress"], 1);
+    assert!(review["items"][0]["review"].is_string(), "{review}");
 }
 
 /// A completed round of `jst` for `year` on methodology `m`, with

@@ -47,6 +47,8 @@ pub struct Fixture {
     pub round: String,
     /// The local government the round assesses.
     pub jst: String,
+    /// An action item of the round.
+    pub action_item: String,
 }
 
 /// The id of a record a request has just created (201).
@@ -101,6 +103,18 @@ async fn quality_round(app: &TestApp, admin: &str) -> (String, String, String) {
         assert_eq!(res.status, 200, "{step}: {}", res.text());
     }
     (methodology, round, jst)
+}
+
+/// An action item of the completed `round`, owned by `jst`.
+async fn action_item(app: &TestApp, admin: &str, round: &str, jst: &str) -> String {
+    created(
+        app.post_json_as(
+            admin,
+            &format!("/api/v1/quality/rounds/{round}/action-items"),
+            json!({"action": "Przyjąć zasady", "owner_organization_id": jst, "due_on": "2026-12-31"}),
+        )
+        .await,
+    )
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
@@ -399,6 +413,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     );
     let (methodology, round, jst) = quality_round(app, &admin).await;
     Fixture {
+        action_item: action_item(app, &admin, &round, &jst).await,
         jst,
         methodology,
         round,
@@ -470,6 +485,8 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         f.methodology.clone()
     } else if path.starts_with("/api/v1/quality/rounds") {
         f.round.clone()
+    } else if path.starts_with("/api/v1/quality/action-items") {
+        f.action_item.clone()
     } else if path.starts_with("/api/v1/quality/organizations") {
         f.jst.clone()
     } else if path.starts_with("/api/v1/consultation-meetings") {
@@ -631,6 +648,10 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         "update_quality_round" => Some(json!({"notes": unique})),
         "cancel_quality_round" => Some(json!({"reason": unique})),
         "record_assessment" => Some(json!({"answer": 1})),
+        "create_action_item" => {
+            Some(json!({"action": unique, "owner_organization_id": f.jst, "due_on": "2027-06-30"}))
+        }
+        "update_action_item" => Some(json!({"review": unique})),
         "submit_survey_answers" => Some(
             json!({"token": "sv_unknown", "answers": [{"indicator_code": "Q.1", "answer": 1}]}),
         ),

@@ -403,6 +403,11 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("submit_survey_answers", PUBLIC),
         ("get_ranking", PUBLIC),
         ("get_series", PUBLIC),
+        ("list_action_items", PUBLIC),
+        ("get_action_item", PUBLIC),
+        ("get_action_review", PUBLIC),
+        ("create_action_item", ADMIN),
+        ("update_action_item", ADMIN),
     ])
 }
 

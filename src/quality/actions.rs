@@ -65,7 +65,7 @@ pub struct ActionItemRow {
 crate::record!(ActionItemRow, ai, "action item");
 
 /// An action item of a round.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ActionItem {
     #[schema(format = Uuid)]
     pub id: String,

@@ -214,6 +214,33 @@ pub async fn get_round_scores(
     Ok(HttpResponse::Ok().json(scores))
 }
 
+/// The radar chart of `round`, whose scores are `scores`, against its
+/// previous round.
+pub fn chart(
+    conn: &mut DbConn,
+    round: &RoundRow,
+    scores: &RoundScores,
+    minimum: i64,
+) -> Result<String, ApiError> {
+    let name: String = organizations::table
+        .find(&round.organization_id)
+        .select(organizations::name)
+        .first(conn)?;
+    let previous = match &scores.previous_round_id {
+        Some(p) => {
+            let p: RoundRow = record::find(conn, p)?;
+            Some((p.year, store::round_scores(conn, &p, minimum)?.scores))
+        }
+        None => None,
+    };
+    Ok(super::chart::radar(
+        &format!("{name} — {}", round.year),
+        round.year,
+        &scores.scores,
+        previous.as_ref().map(|(y, s)| (*y, s)),
+    ))
+}
+
 /// A radar chart (SVG) of the round's area scores against the previous
 /// round's, with the plane scores and the index in the legend. As the
 /// round is read.
@@ -235,24 +262,8 @@ pub async fn get_round_chart(
         .db
         .run(move |conn| {
             let round = readable(conn, &caller, &id)?;
-            let name: String = organizations::table
-                .find(&round.organization_id)
-                .select(organizations::name)
-                .first(conn)?;
             let scores = store::round_scores(conn, &round, minimum)?;
-            let previous = match &scores.previous_round_id {
-                Some(p) => {
-                    let p: RoundRow = record::find(conn, p)?;
-                    Some((p.year, store::round_scores(conn, &p, minimum)?.scores))
-                }
-                None => None,
-            };
-            Ok(super::chart::radar(
-                &format!("{name} — {}", round.year),
-                round.year,
-                &scores.scores,
-                previous.as_ref().map(|(y, s)| (*y, s)),
-            ))
+            chart(conn, &round, &scores, minimum)
         })
         .await?;
     Ok(HttpResponse::Ok()

@@ -10,8 +10,8 @@ const SIZE: f64 = 640.0;
 const CENTRE: (f64, f64) = (320.0, 300.0);
 const RADIUS: f64 = 190.0;
 
-/// `text` escaped for XML.
-fn escape(text: &str) -> String {
+/// `text` escaped for XML (and HTML).
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -134,14 +134,55 @@ fn grid(svg: &mut String, areas: &[Axis], count: usize) {
         } else {
             "end"
         };
+        let lines = wrap(name, LABEL_WIDTH);
+        // Above the centre the label grows upwards, beside it both ways,
+        // below it downwards: it never covers the chart.
+        let height = LINE * (lines.len() as f64 - 1.0);
+        let top = if ly < CENTRE.1 - RADIUS / 2.0 {
+            ly - height
+        } else if ly > CENTRE.1 + RADIUS / 2.0 {
+            ly + LINE - 2.0
+        } else {
+            ly - height / 2.0
+        };
         let _ = write!(
             svg,
-            r##"<line x1="{:.1}" y1="{:.1}" x2="{x:.1}" y2="{y:.1}" stroke="#cccccc" stroke-width="1"/><text x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{}</text>"##,
+            r##"<line x1="{:.1}" y1="{:.1}" x2="{x:.1}" y2="{y:.1}" stroke="#cccccc" stroke-width="1"/><text x="{lx:.1}" y="{top:.1}" text-anchor="{anchor}"><title>{}</title>"##,
             CENTRE.0,
             CENTRE.1,
             escape(name)
         );
+        for (i, line) in lines.iter().enumerate() {
+            let dy = if i == 0 { 0.0 } else { LINE };
+            let _ = write!(
+                svg,
+                r##"<tspan x="{lx:.1}" dy="{dy:.1}">{}</tspan>"##,
+                escape(line)
+            );
+        }
+        svg.push_str("</text>");
     }
+}
+
+/// The most characters of an area's label on one line, and the height of
+/// a line: labels beside the chart have about 100 pixels to the edge.
+const LABEL_WIDTH: usize = 16;
+const LINE: f64 = 13.0;
+
+/// `text` in lines of at most `width` characters, broken between words (a
+/// longer word stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
 }
 
 /// The points of `areas`' scores, a missing one at the centre.
@@ -210,10 +251,18 @@ mod tests {
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.ends_with("</svg>"));
         assert!(svg.contains("Gmina Zgorzelec &lt;2026&gt;"));
-        assert!(svg.contains("Obszar 0 — współpraca &amp; „konsultacje”"));
+        assert!(svg.contains("<title>Obszar 0 — współpraca &amp; „konsultacje”</title>"));
+        assert!(svg.contains(">Obszar 0 —</tspan><tspan"), "{svg}");
         assert_eq!(svg.matches("class=\"current\"").count(), 1);
         assert_eq!(svg.matches("class=\"previous\"").count(), 1);
         assert!(svg.contains("2026: index 55.5 (P1: 55.5)"));
+        // Labels break between words; none is cut.
+        assert_eq!(
+            wrap("Consulting draft acts and other undertakings", 16),
+            ["Consulting draft", "acts and other", "undertakings"]
+        );
+        assert_eq!(wrap("Współdziałanie", 5), ["Współdziałanie"]);
+        assert!(wrap("  ", 16).is_empty());
         // The first area at 100 points straight up to the rim.
         assert!(svg.contains("class=\"current\" points=\"320.0,110.0 "));
     }

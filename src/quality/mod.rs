@@ -16,6 +16,7 @@ pub mod comparison;
 pub mod methodologies;
 pub mod methodology;
 pub mod model;
+pub mod report;
 pub mod rounds;
 pub mod rules;
 pub mod store;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(assessments::record_assessment)
         .service(assessments::get_round_scores)
         .service(assessments::get_round_chart)
+        .service(report::get_round_report)
         .service(survey::open_survey)
         .service(survey::close_survey)
         .service(survey::submit_survey_answers)

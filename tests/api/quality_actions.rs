@@ -1,6 +1,7 @@
 //! The quality index's action items: a round's recommendations become
 //! actions with an owner, a due date and a status, which the next round of
-//! the same local government reviews; who may write them at each step.
+//! the same local government reviews; who may write them at each step. And
+//! the round's printable report, which shows them.
 
 use actix_web::test::TestRequest;
 use serde_json::{Value, json};
@@ -395,4 +396,59 @@ async fn a_round_holds_at_most_200_action_items() {
     )
     .await
     .assert_problem(409, "conflict");
+}
+
+#[actix_web::test]
+async fn the_printable_report_has_a_page_per_plane_with_the_chart_and_the_review() {
+    let app = TestApp::new().await;
+    app.db(coopera::demo::seed).await;
+    let rounds = app.get(ROUNDS).await.json();
+    let latest = &rounds["items"][1];
+    let county = latest["organization_id"].as_str().unwrap();
+    // What the report shows is escaped.
+    let res = app
+        .patch_json_as(
+            &app.admin_token(),
+            &format!("/api/v1/organizations/{county}"),
+            json!({"name": "Powiat <Zgorzelecki> & okolice"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let uri = format!("{ROUNDS}/{}/report.html", latest["id"].as_str().unwrap());
+    let res = app.get(&uri).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(
+        res.header("content-security-policy")
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    let html = res.text();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Powiat &lt;Zgorzelecki&gt; &amp; okolice — 2026"));
+    assert!(!html.contains("<Zgorzelecki>"));
+    // A summary page, then one page per plane of the default methodology.
+    assert_eq!(html.matches("<section class=\"page\">").count(), 4);
+    assert_eq!(html.matches("<h2>Plane ").count(), 3);
+    assert_eq!(html.matches("<svg ").count(), 1, "the chart, inline");
+    // The 2025 round's action items, as the 2026 round reviewed them, and
+    // the 2026 round's own under its plane.
+    assert!(html.contains("Action items of the 2025 round"));
+    assert!(html.contains("Raporty publikowane od października 2025 r."));
+    assert!(html.contains("Konsultować każdy projekt uchwały dotyczący organizacji."));
+    // Every indicator's agreed answer, by its level's label.
+    assert_eq!(
+        html.matches("(2/2)").count()
+            + html.matches("(1/2)").count()
+            + html.matches("(1/1)").count()
+            + html.matches("(0/2)").count()
+            + html.matches("(0/1)").count(),
+        20
+    );
+    // No round, no report.
+    app.get(&format!(
+        "{ROUNDS}/00000000-0000-7000-8000-000000000000/report.html"
+    ))
+    .await
+    .assert_problem(404, "not_found");
 }

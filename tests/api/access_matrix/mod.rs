@@ -390,6 +390,7 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("get_assessment", PUBLIC),
         ("get_round_scores", PUBLIC),
         ("get_round_chart", PUBLIC),
+        ("get_round_report", PUBLIC),
         ("create_quality_round", ADMIN),
         ("update_quality_round", ADMIN),
         ("start_quality_round", ADMIN),

@@ -9,13 +9,15 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::aggregate::{aggregate, survey_unavailable};
 use super::model::{MethodologyRow, RoundRow};
-use super::rules::{RoundStatus, Scores, rank, score};
+use super::rules::{RoundStatus, Scores, SurveyStatus, rank, score, score_means};
 use super::store::DEFAULT_METHODOLOGY;
 use crate::db::DbConn;
 use crate::db::record;
 use crate::db::schema::{
-    organizations, quality_assessments as qa, quality_rounds as qr, territorial_units as tu,
+    organizations, quality_assessments as qa, quality_rounds as qr, quality_survey_answers as qs,
+    territorial_units as tu,
 };
 use crate::error::ApiError;
 use crate::http::extract::ApiQuery;
@@ -62,6 +64,10 @@ pub struct RankingEntry {
     /// The share of the others ranked with a lower index (0–100).
     #[schema(minimum = 0, maximum = 100)]
     pub percentile: Option<f64>,
+    /// The index in the NGO survey's view; `null` until the survey's
+    /// results can be read (closed, with enough answers).
+    #[schema(minimum = 0, maximum = 100)]
+    pub survey_index: Option<f64>,
 }
 
 /// A ranking, highest index first.
@@ -102,6 +108,48 @@ fn scores_of(
         .collect())
 }
 
+/// The NGO survey's index of each of `rounds` whose results can be read
+/// (closed, from `minimum` answers), by round id: their answers read in
+/// one query per 500 rounds, aggregated as [`super::survey::results`] does.
+fn survey_indexes_of(
+    conn: &mut DbConn,
+    doc: &super::methodology::MethodologyDocument,
+    rounds: &[&str],
+    minimum: i64,
+) -> Result<HashMap<String, Option<f64>>, ApiError> {
+    let mut answers: HashMap<String, Vec<HashMap<String, f64>>> = HashMap::new();
+    for chunk in rounds.chunks(500) {
+        let closed: Vec<String> = qr::table
+            .filter(qr::id.eq_any(chunk))
+            .filter(qr::survey_status.eq(SurveyStatus::Closed.as_str()))
+            .select(qr::id)
+            .load(conn)?;
+        let rows: Vec<(String, String)> = qs::table
+            .filter(qs::round_id.eq_any(&closed))
+            .select((qs::round_id, qs::answers))
+            .load(conn)?;
+        for (round, stored) in rows {
+            let parsed: HashMap<String, f64> =
+                serde_json::from_str(&stored).map_err(ApiError::internal)?;
+            answers.entry(round).or_default().push(parsed);
+        }
+    }
+    Ok(answers
+        .into_iter()
+        .map(|(round, answers)| {
+            let index = if survey_unavailable(SurveyStatus::Closed, answers.len() as i64, minimum)
+                .is_some()
+            {
+                None
+            } else {
+                let (_, means) = aggregate(doc, &answers, minimum);
+                score_means(doc, &means).index
+            };
+            (round, index)
+        })
+        .collect())
+}
+
 /// Ranks the completed rounds of a year on one methodology version (the
 /// default one if not given) — among local governments of a level
 /// (`level`) and a region (`territorial_unit_code`: their unit lies within
@@ -129,11 +177,22 @@ pub async fn get_ranking(
     if let Some(code) = &params.territorial_unit_code {
         crate::territorial_units::check_code_param("territorial_unit_code", code)?;
     }
-    let ranking = state.db.run(move |conn| ranking(conn, params)).await?;
+    let minimum = state.survey_min_responses;
+    let ranking = state
+        .db
+        .run(move |conn| ranking(conn, params, minimum))
+        .await?;
     Ok(HttpResponse::Ok().json(ranking))
 }
 
-fn ranking(conn: &mut DbConn, params: RankingParams) -> Result<Ranking, ApiError> {
+/// The ranking `params` ask for: every round's scores computed afresh, the
+/// working group's and the NGO survey's (whose results need `minimum`
+/// answers).
+pub fn ranking(
+    conn: &mut DbConn,
+    params: RankingParams,
+    minimum: i64,
+) -> Result<Ranking, ApiError> {
     let methodology = params
         .methodology_id
         .map_or_else(|| DEFAULT_METHODOLOGY.to_owned(), RecordId::into_inner);
@@ -180,6 +239,7 @@ fn ranking(conn: &mut DbConn, params: RankingParams) -> Result<Ranking, ApiError
     let rows: Vec<Row> = q.load(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     let scores = scores_of(conn, &doc, &ids)?;
+    let surveys = survey_indexes_of(conn, &doc, &ids, minimum)?;
     let indexes: Vec<Option<f64>> = rows.iter().map(|r| scores[&r.0].index).collect();
     let places = rank(&indexes);
     let mut items: Vec<RankingEntry> = rows
@@ -188,6 +248,7 @@ fn ranking(conn: &mut DbConn, params: RankingParams) -> Result<Ranking, ApiError
         .zip(places)
         .map(
             |(((round_id, organization_id, name, unit), index), place)| RankingEntry {
+                survey_index: surveys.get(&round_id).copied().flatten(),
                 round_id,
                 organization_id,
                 organization_name: name,

@@ -465,6 +465,20 @@ async fn the_demo_county_has_two_rounds_to_compare() {
     assert_eq!(survey["indicators"].as_array().unwrap().len(), 5);
     assert_eq!(scores["gaps"].as_array().unwrap().len(), 6);
     assert!(scores["survey"]["index"].is_number());
+    // The ranking shows both views.
+    let ranking = app.get("/api/v1/quality/rankings?year=2026").await.json();
+    assert_eq!(ranking["items"][0]["round_id"], latest);
+    assert_eq!(ranking["items"][0]["index"], scores["scores"]["index"]);
+    assert_eq!(
+        ranking["items"][0]["survey_index"],
+        scores["survey"]["index"]
+    );
+    let ranking = app.get("/api/v1/quality/rankings?year=2025").await.json();
+    assert_eq!(
+        ranking["items"][0]["survey_index"],
+        Value::Null,
+        "no survey in 2025"
+    );
     // The 2025 recommendations became action items, reviewed in 2026.
     let review = app
         .get(&format!("{ROUNDS}/{latest}/action-review"))

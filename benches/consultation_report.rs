@@ -10,6 +10,8 @@
 // A benchmark stops at the first thing that goes wrong.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -174,20 +176,8 @@ fn load(conn: &mut DbConn) -> String {
     .expect("load")
 }
 
-fn median(mut runs: Vec<Duration>) -> Duration {
-    runs.sort();
-    runs[runs.len() / 2]
-}
-
-fn time<T>(mut f: impl FnMut() -> T) -> Duration {
-    let runs = (0..RUNS)
-        .map(|_| {
-            let t = Instant::now();
-            std::hint::black_box(f());
-            t.elapsed()
-        })
-        .collect();
-    median(runs)
+fn time<T>(f: impl FnMut() -> T) -> Duration {
+    support::median_of(RUNS, f)
 }
 
 fn bench(backend: &str, url: &str) {
@@ -228,24 +218,5 @@ fn bench(backend: &str, url: &str) {
 }
 
 fn main() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    bench(
-        "sqlite",
-        &format!("sqlite://{}", dir.path().join("bench.db").display()),
-    );
-    if let Ok(admin) = std::env::var("COOPERA_BENCH_POSTGRES_URL") {
-        let name = format!("coopera_bench_{}", std::process::id());
-        let mut conn = diesel::PgConnection::establish(&admin).expect("PostgreSQL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .expect("create database");
-        let url = format!(
-            "{}/{name}",
-            admin.rsplit_once('/').expect("a URL with a database").0
-        );
-        bench("postgres", &url);
-        diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)"))
-            .execute(&mut conn)
-            .expect("drop database");
-    }
+    support::on_each_database(bench);
 }

@@ -141,6 +141,12 @@ try {
       text: t.textContent,
       length: t.getComputedTextLength(),
     }));
+    // Every line of every label inside the drawing (wrapped, none cut).
+    const box = document.documentElement.viewBox.baseVal;
+    const outside = [...document.querySelectorAll("text, tspan")]
+      .map((t) => ({ text: t.textContent, b: t.getBBox() }))
+      .filter(({ b }) => b.x < box.x || b.y < box.y || b.x + b.width > box.x + box.width || b.y + b.height > box.y + box.height)
+      .map(({ text }) => text);
     const title = document.querySelector("svg > title")?.textContent;
     const img = new Image();
     img.src = url;
@@ -161,6 +167,7 @@ try {
       inked: inked / (canvas.width * canvas.height),
       png: canvas.toDataURL("image/png"),
       labels,
+      outside,
       title,
     };
   }, chartUrl);
@@ -169,6 +176,7 @@ try {
   if (drawn.width !== 640 || drawn.height !== 640) fail(`the chart is ${drawn.width}×${drawn.height}, expected 640×640`);
   if (drawn.inked < 0.05) fail(`the chart is nearly blank (${(drawn.inked * 100).toFixed(2)} % inked)`);
   if (drawn.title !== `${JST} — ${round.year}`) fail(`the chart's title reads ${JSON.stringify(drawn.title)}`);
+  if (drawn.outside.length > 0) fail(`labels run off the chart: ${JSON.stringify(drawn.outside)}`);
   const unlaid = drawn.labels.filter((l) => !(l.length > 0));
   if (unlaid.length > 0) fail(`labels not laid out: ${JSON.stringify(unlaid)}`);
   for (const [, , name] of AREAS) {

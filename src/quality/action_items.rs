@@ -13,7 +13,7 @@ use super::model::RoundRow;
 use super::rounds::readable;
 use crate::audit::Caller;
 use crate::db::DbConn;
-use crate::db::record::{self, Record};
+use crate::db::record;
 use crate::db::schema::quality_action_items as ai;
 use crate::error::{ApiError, responses};
 use crate::http::conditional::{IfMatch, created, json_with_etag, saved};
@@ -109,14 +109,17 @@ pub async fn create_action_item(
         })
         .await?;
     let location = format!("/api/v1/quality/action-items/{}", row.id);
+    let today = today();
     Ok(created(
         location,
-        row.etag(),
-        &ActionItem::new(row, today())?,
+        actions::tag(&row, today),
+        &ActionItem::new(row, today)?,
     ))
 }
 
-/// Reads an action item. As its round is read.
+/// Reads an action item. As its round is read. Its tag changes when it
+/// falls overdue (`{id}.v{version}.overdue`); `If-Match` on a change needs
+/// only the version to be current.
 #[utoipa::path(
     tag = "quality",
     security((), ("bearer" = []), ("oauth2" = [])),
@@ -141,10 +144,11 @@ pub async fn get_action_item(
         .db
         .run(move |conn| readable_item(conn, &caller, &id))
         .await?;
+    let today = today();
     Ok(json_with_etag(
         &req,
-        row.etag(),
-        &ActionItem::new(row, today())?,
+        actions::tag(&row, today),
+        &ActionItem::new(row, today)?,
     ))
 }
 
@@ -180,13 +184,19 @@ pub async fn update_action_item(
         .write(move |conn| {
             let (found, _) = readable_item(conn, &caller, &id)?;
             let round: RoundRow = record::locked(conn, &found.round_id)?;
-            let current = record::for_change(conn, &id, &if_match, |conn, _: &ActionItemRow| {
-                actions::authorize_items(conn, &caller.actor, &round)
-            })?;
+            let current: ActionItemRow = record::locked(conn, &id)?;
+            actions::authorize_items(conn, &caller.actor, &round)?;
+            // The tag shows the clock (`.overdue`); a change needs only the
+            // version to be current.
+            if_match.check_version(&current, &actions::tag(&current, today()))?;
             actions::update(conn, &caller, &round, current, changes)
         })
         .await?;
-    Ok(saved(row.etag(), &ActionItem::new(row, today())?))
+    let today = today();
+    Ok(saved(
+        actions::tag(&row, today),
+        &ActionItem::new(row, today)?,
+    ))
 }
 
 /// What a round reviews: the action items of the same local government's

@@ -2,7 +2,8 @@
 //! organisation (and person) that owns it, a due date and how it stands —
 //! and their review by the next round of the same local government.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use actix_web::http::header::EntityTag;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -231,6 +232,21 @@ pub struct ActionReview {
     pub items: Vec<ActionItem>,
 }
 
+/// The tag of `r` as shown on `today`: its version, and `.overdue` once it
+/// is, so that a cached copy does not keep showing it on time. `If-Match`
+/// needs only the version (`{id}.v{version}`) to be current.
+pub fn tag(r: &ActionItemRow, today: NaiveDate) -> EntityTag {
+    let overdue = ActionStatus::stored(&r.status)
+        .map(|s| is_overdue(s, r.due_on, today))
+        .unwrap_or(false);
+    let base = format!("{}.v{}", r.id, r.version);
+    EntityTag::new_strong(if overdue {
+        format!("{base}.overdue")
+    } else {
+        base
+    })
+}
+
 /// Whether an item in `status` due on `due_on` is overdue on `today`.
 pub fn is_overdue(status: ActionStatus, due_on: NaiveDate, today: NaiveDate) -> bool {
     !status.is_closed() && due_on < today
@@ -287,32 +303,54 @@ pub fn authorize_items(conn: &mut DbConn, actor: &Actor, round: &RoundRow) -> Re
     ))
 }
 
-/// 422 naming the field unless the references exist and `code` (if any)
-/// is an indicator of `round`'s methodology.
-fn check_references(
+/// 422 naming every field at fault: `code` (if any) is not an indicator
+/// of `round`'s methodology, the owner organisation or person does not
+/// exist, `due_on` is outside the years 2000–2100.
+fn check_fields(
     conn: &mut DbConn,
     round: &RoundRow,
     code: Option<&str>,
     organization: Option<&str>,
     person: Option<&str>,
+    due_on: Option<NaiveDate>,
 ) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
     if let Some(code) = code {
         let doc = record::find::<MethodologyRow>(conn, &round.methodology_id)?.document()?;
         if doc.indicator(code).is_none() {
-            guard(vec![FieldError::new(
+            errors.push(FieldError::new(
                 "indicator_code",
                 "unknown_indicator",
                 format!("the round's methodology has no indicator `{code}`"),
-            )])?;
+            ));
         }
     }
+    // A missing reference is a field error to report with the others.
+    let faults = |r: Result<(), ApiError>| match r {
+        Ok(()) => Ok(Vec::new()),
+        Err(e) if !e.field_errors().is_empty() => Ok(e.field_errors().to_vec()),
+        Err(e) => Err(e),
+    };
     if let Some(org) = organization {
-        ensure_organization(conn, org, "owner_organization_id")?;
+        errors.extend(faults(ensure_organization(
+            conn,
+            org,
+            "owner_organization_id",
+        ))?);
     }
     if let Some(person) = person {
-        ensure_person(conn, person, "owner_person_id")?;
+        errors.extend(faults(ensure_person(conn, person, "owner_person_id"))?);
     }
-    Ok(())
+    if let Some(day) = due_on
+        && !(2000..=2100).contains(&day.year())
+    {
+        errors.push(FieldError::new(
+            "due_on",
+            "out_of_range",
+            "is a day of the years 2000 to 2100",
+        ));
+    }
+    guard(errors)
 }
 
 /// Adds an action item to `round` (locked by the caller).
@@ -323,12 +361,13 @@ pub fn insert(
     form: CreateActionItem,
 ) -> Result<ActionItemRow, ApiError> {
     taking_items(round)?;
-    check_references(
+    check_fields(
         conn,
         round,
         form.indicator_code.as_deref(),
         Some(&form.owner_organization_id),
         form.owner_person_id.as_deref(),
+        Some(form.due_on),
     )?;
     let held: i64 = ai::table
         .filter(ai::round_id.eq(round.id()))
@@ -373,12 +412,13 @@ pub fn update(
     changes: UpdateActionItem,
 ) -> Result<ActionItemRow, ApiError> {
     taking_items(round)?;
-    check_references(
+    check_fields(
         conn,
         round,
         changes.indicator_code.as_ref().and_then(|c| c.as_deref()),
         changes.owner_organization_id.as_deref(),
         changes.owner_person_id.as_ref().and_then(|p| p.as_deref()),
+        changes.due_on,
     )?;
     diesel::update(ai::table.find(current.id()))
         .set((

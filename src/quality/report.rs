@@ -232,6 +232,18 @@ fn summary_page(out: &mut String, d: &ReportData) {
         }
         None => out.push_str("<p>This is the local government's first completed round: there are no earlier action items to review.</p>"),
     }
+    // This round's action items that follow no single indicator (those that
+    // do are on their plane's page).
+    let general: Vec<ActionItem> = d
+        .actions
+        .iter()
+        .filter(|a| a.indicator_code.is_none())
+        .cloned()
+        .collect();
+    if !general.is_empty() {
+        let _ = write!(out, "<h3>Action items of the {} round</h3>", d.round.year);
+        action_rows(out, &general, &d.owners);
+    }
     out.push_str("</section>");
 }
 

@@ -288,6 +288,7 @@ async fn transition(
     responses(
         (status = 200, description = "The round, in progress", body = QualityRound, headers(("ETag" = String))),
         (status = 409, response = responses::Conflict),
+        (status = 422, response = responses::ValidationFailed),
     )
 )]
 #[post("/quality/rounds/{id}/start")]
@@ -313,6 +314,7 @@ pub async fn start_quality_round(
     responses(
         (status = 200, description = "The completed round", body = QualityRound, headers(("ETag" = String))),
         (status = 409, response = responses::Conflict),
+        (status = 422, response = responses::ValidationFailed),
     )
 )]
 #[post("/quality/rounds/{id}/complete")]

@@ -110,6 +110,24 @@ async fn recommendations_become_action_items_that_the_next_round_reviews() {
             .assert_problem(422, "validation_failed");
         assert_eq!(problem["errors"][0]["field"], field, "{problem}");
     }
+    // Every fault at once.
+    let mut form = item("x", "1999-12-31");
+    form["indicator_code"] = json!("Z.9");
+    form["owner_organization_id"] = json!(official);
+    let problem = app
+        .post_json_as(&activist_token, &items, form)
+        .await
+        .assert_problem(422, "validation_failed");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["indicator_code", "owner_organization_id", "due_on"]
+    );
     let mut form = item("x", "2030-01-01");
     form.as_object_mut().unwrap().remove("due_on");
     let problem = app
@@ -140,7 +158,7 @@ async fn recommendations_become_action_items_that_the_next_round_reviews() {
         .created(
             &jst_admin,
             &items,
-            json!({"action": "Powołać radę", "owner_organization_id": ngo,
+            json!({"action": "Powołać radę <i>pożytku</i>", "owner_organization_id": ngo,
             "due_on": "2020-01-31", "status": "in_progress"}),
         )
         .await;
@@ -151,8 +169,14 @@ async fn recommendations_become_action_items_that_the_next_round_reviews() {
         late["id"].as_str().unwrap()
     );
 
-    // Read as the round is, with its tag.
+    // Read as the round is, with its tag; so is the report.
     app.get(&first_uri).await.assert_problem(404, "not_found");
+    app.get(&format!("{uri}/report.html"))
+        .await
+        .assert_problem(404, "not_found");
+    app.get_as(&outsider, &format!("{uri}/action-review"))
+        .await
+        .assert_problem(404, "not_found");
     app.get_as(&outsider, &first_uri)
         .await
         .assert_problem(404, "not_found");
@@ -218,7 +242,20 @@ async fn recommendations_become_action_items_that_the_next_round_reviews() {
     step(&app, &jst_admin, &uri, "complete").await;
     let list = app.get(&items).await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    // The report shows the item that follows no indicator on its summary
+    // page, escaped.
+    let html = app.get(&format!("{uri}/report.html")).await.text();
+    assert!(
+        html.contains("Powołać radę &lt;i&gt;pożytku&lt;/i&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("Przyjąć zasady konsultacji"));
+    // An overdue item's tag says so; a change needs only its version.
     let tag = app.get(&late_uri).await.header("etag").unwrap().to_owned();
+    let late_id = late["id"].as_str().unwrap();
+    assert_eq!(tag, format!("\"{late_id}.v1.overdue\""));
+    let first_tag = app.get(&first_uri).await.header("etag").unwrap().to_owned();
+    assert!(!first_tag.contains("overdue"), "{first_tag}");
     patch(&app, "", &late_uri, &tag, json!({"status": "done"}))
         .await
         .assert_problem(401, "unauthorized");
@@ -260,12 +297,23 @@ async fn recommendations_become_action_items_that_the_next_round_reviews() {
         &app,
         &next_token,
         &late_uri,
-        &tag,
+        &format!("\"{late_id}.v1\""),
         json!({"status": "done", "review": "Rada działa od marca."}),
     )
     .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["overdue"], false);
+    assert_eq!(
+        res.header("etag"),
+        Some(format!("\"{late_id}.v2\"").as_str())
+    );
+    // It may add what the earlier round missed.
+    app.created(
+        &next_token,
+        &items,
+        item("Ocenić konsultacje", "2026-12-31"),
+    )
+    .await;
     let review = app
         .get_as(&jst_admin, &format!("{next_uri}/action-review"))
         .await

@@ -246,6 +246,10 @@ async fn too_few_answers_show_nothing_and_completing_closes_the_survey() {
     let scores = app.get(&format!("{uri}/scores")).await.json();
     assert_eq!(scores["survey"], Value::Null);
     assert_eq!(scores["gaps"], json!([]));
+    // Nor does the ranking show the survey's view.
+    let ranking = app.get("/api/v1/quality/rankings?year=2026").await.json();
+    assert!(ranking["items"][0]["index"].is_number(), "{ranking}");
+    assert_eq!(ranking["items"][0]["survey_index"], Value::Null);
     app.post_json(ANSWERS, answer(&token, &[("3B.3", 0.0)]))
         .await
         .assert_problem(422, "validation_failed");

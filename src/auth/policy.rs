@@ -30,7 +30,9 @@ pub enum Permission<'a> {
     UpdateOrganization {
         organization_id: &'a str,
     },
-    ArchiveOrganization,
+    /// Archive an organisation, a person or a project: platform
+    /// administrators.
+    Archive,
     ManageOrganizationMembers {
         organization_id: &'a str,
     },
@@ -411,7 +413,7 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
         Permission::SubmitForOrganization { organization_id }
         | Permission::WatchDrafts { organization_id } => user.belongs_to(organization_id),
         Permission::ReadWatchList | Permission::ReadBodyMembers => true,
-        Permission::ArchiveOrganization
+        Permission::Archive
         | Permission::CreateProject
         | Permission::ManageProjectCoordinators
         | Permission::ManageUsers
@@ -439,7 +441,7 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
             scope("people:read") && organizations.iter().any(|o| own(o))
         }
         Permission::CreateOrganization
-        | Permission::ArchiveOrganization
+        | Permission::Archive
         | Permission::ManageOrganizationMembers { .. }
         | Permission::AnswerMembership { .. }
         | Permission::CreateProject

@@ -2,6 +2,7 @@
 //! responses, pagination, conditional requests, and the safety net that turns any
 //! remaining error response into `application/problem+json`.
 
+pub mod archive;
 pub mod client_addr;
 pub mod conditional;
 pub mod export;

@@ -211,7 +211,7 @@ pub async fn archive_organization(
     id: PathId,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    authorize(&caller.actor, Permission::ArchiveOrganization)?;
+    authorize(&caller.actor, Permission::Archive)?;
     let id = id.into_inner();
     let (etag, org) = state
         .db

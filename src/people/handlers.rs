@@ -12,6 +12,7 @@ use crate::auth::policy::{Permission, authorize};
 use crate::db::record;
 use crate::db::schema::{organization_members as om, people};
 use crate::error::{ApiError, FieldError, ProblemCode, responses};
+use crate::http::archive::ArchiveRecord;
 use crate::http::conditional::{IfMatch, created, etag, json_with_etag, saved};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
@@ -61,6 +62,9 @@ pub async fn list_people(
             if let Some(text) = filter.q.filter(|t| !t.trim().is_empty()) {
                 let pattern = crate::db::contains_pattern(text.trim());
                 q = q.filter(people::name_search.like(pattern).escape('\\'));
+            }
+            if !filter.include_archived.unwrap_or(false) {
+                q = q.filter(people::archived_at.is_null());
             }
             let rows = q.load::<PersonRow>(conn)?;
             rows.into_iter()
@@ -160,7 +164,7 @@ pub async fn get_person(
 
 /// Changes a person. Admins and the person; for a contact without a user
 /// account also the org admins of the organisations the person is an active
-/// member of, and their API clients with `people:write`.
+/// member of, and their API clients with `people:write`. 409 once archived.
 #[utoipa::path(
     tag = "people",
     security(("bearer" = []), ("oauth2" = [])),
@@ -171,6 +175,7 @@ pub async fn get_person(
     request_body = UpdatePerson,
     responses(
         (status = 200, description = "The person", body = Person, headers(("ETag" = String))),
+        (status = 409, response = responses::Conflict),
     )
 )]
 #[patch("/people/{id}")]
@@ -205,6 +210,51 @@ pub async fn update_person(
                 if_match.check_tag(&etag(&format!("{id}.d"), current.version))?;
             }
             store::update(conn, &caller, current, changes)
+        })
+        .await?;
+    let person = present(&actor, row, m);
+    Ok(saved(tag_of(&person), &person))
+}
+
+/// Archives a person, with the reason (kept in the change log): the record
+/// stays readable and referable, is hidden from the list unless
+/// `include_archived=true`, and can no longer be changed; memberships and
+/// a user account are left as they are. Admins only.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The person's id"),
+        crate::http::conditional::IfMatch,
+    ),
+    request_body = ArchiveRecord,
+    responses(
+        (status = 200, description = "The archived person", body = Person, headers(("ETag" = String))),
+        (status = 409, response = responses::Conflict),
+    )
+)]
+#[post("/people/{id}/archive")]
+pub async fn archive_person(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: PathId,
+    if_match: IfMatch,
+    body: ApiJson<ArchiveRecord>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::Archive)?;
+    let id = id.into_inner();
+    let reason = body.into_inner().reason;
+    let actor = caller.actor.clone();
+    let (row, m) = state
+        .db
+        .write(move |conn| {
+            let current: PersonRow = record::locked(conn, &id)?;
+            // An admin sees the personal data: the `.p` tag, or either.
+            let visible = etag(&format!("{id}.p"), current.version);
+            if if_match.check_tag(&visible).is_err() {
+                if_match.check_tag(&etag(&format!("{id}.d"), current.version))?;
+            }
+            store::archive(conn, &caller, current, &reason)
         })
         .await?;
     let person = present(&actor, row, m);

@@ -81,6 +81,8 @@ pub struct PersonFilter {
     /// Text in the name; case and diacritics are ignored.
     #[param(max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub q: Option<String>,
+    /// Include archived people (default false).
+    pub include_archived: Option<bool>,
 }
 
 /// A new person.

@@ -14,6 +14,7 @@ use crate::db::record;
 use crate::db::schema::{organization_members as om, people, users};
 use crate::db::{DbConn, fold_for_search, now};
 use crate::error::{ApiError, FieldError};
+use crate::http::archive::refuse_archived;
 use crate::organizations::model::{AddMember, MemberRole, MemberStatus, OrganizationRow};
 
 /// The fields of a person that are personal data.
@@ -151,6 +152,7 @@ pub fn update(
     current: PersonRow,
     changes: UpdatePerson,
 ) -> Result<(PersonRow, Vec<PersonMembership>), ApiError> {
+    refuse_archived(current.archived_at, "person")?;
     let full_name = changes
         .full_name
         .as_deref()
@@ -175,6 +177,32 @@ pub fn update(
         ))
         .execute(conn)?;
     let change = Change::new("person", &current.id, "update").form(&changes, PERSONAL);
+    audit::record(conn, caller, change)?;
+    load(conn, &current.id)
+}
+
+/// Archives `current` (read with its lock) for `reason`, kept in the
+/// change log: the person stays readable and referable, hidden from the
+/// list unless asked for, and frozen. Their memberships and user account
+/// are left as they are.
+pub fn archive(
+    conn: &mut DbConn,
+    caller: &Caller,
+    current: PersonRow,
+    reason: &str,
+) -> Result<(PersonRow, Vec<PersonMembership>), ApiError> {
+    refuse_archived(current.archived_at, "person")?;
+    let now = now();
+    diesel::update(people::table.find(&current.id))
+        .set((
+            people::archived_at.eq(now),
+            people::updated_at.eq(now),
+            people::version.eq(current.version + 1),
+        ))
+        .execute(conn)?;
+    let change = Change::new("person", &current.id, "archive")
+        .value("archived_at", now.and_utc())
+        .value("reason", reason.trim());
     audit::record(conn, caller, change)?;
     load(conn, &current.id)
 }

@@ -12,6 +12,7 @@ use crate::auth::policy::{Permission, authorize};
 use crate::db::record::{self, Record};
 use crate::db::schema::projects as pr;
 use crate::error::{ApiError, responses};
+use crate::http::archive::ArchiveRecord;
 use crate::http::conditional::{IfMatch, created, json_with_etag, saved};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
@@ -56,6 +57,9 @@ pub async fn list_projects(
             if let Some(text) = filter.q.filter(|t| !t.trim().is_empty()) {
                 let pattern = crate::db::contains_pattern(text.trim());
                 q = q.filter(pr::title_search.like(pattern).escape('\\'));
+            }
+            if !filter.include_archived.unwrap_or(false) {
+                q = q.filter(pr::archived_at.is_null());
             }
             Ok(q.load::<ProjectRow>(conn)?)
         })
@@ -116,7 +120,8 @@ pub async fn get_project(
     Ok(json_with_etag(&req, row.etag(), &Project::try_from(row)?))
 }
 
-/// Changes a project. Admins and the project's coordinators.
+/// Changes a project (409 once it is closed or archived). Admins and the
+/// project's coordinators.
 #[utoipa::path(
     tag = "projects",
     security(("bearer" = []), ("oauth2" = [])),
@@ -216,4 +221,42 @@ pub async fn close_project(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     transition(&state, caller, id, if_match, Transition::Close).await
+}
+
+/// Archives a project that is not active (planned and never started, or
+/// closed; 409 while active), with the reason (kept in the change log): it
+/// stays readable and referable, is hidden from the list unless
+/// `include_archived=true`, and can no longer be changed. Admins only.
+#[utoipa::path(
+    tag = "projects",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(
+        ("id" = String, Path, format = Uuid, description = "The project's id"),
+        crate::http::conditional::IfMatch,
+    ),
+    request_body = ArchiveRecord,
+    responses(
+        (status = 200, description = "The archived project", body = Project, headers(("ETag" = String))),
+        (status = 409, response = responses::Conflict),
+    )
+)]
+#[post("/projects/{id}/archive")]
+pub async fn archive_project(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: PathId,
+    if_match: IfMatch,
+    body: ApiJson<ArchiveRecord>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::Archive)?;
+    let id = id.into_inner();
+    let reason = body.into_inner().reason;
+    let row = state
+        .db
+        .write(move |conn| {
+            let current = record::for_change(conn, &id, &if_match, |_, _: &ProjectRow| Ok(()))?;
+            store::archive(conn, &caller, current, &reason)
+        })
+        .await?;
+    Ok(saved(row.etag(), &Project::try_from(row)?))
 }

@@ -15,6 +15,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(handlers::update_project)
         .service(handlers::activate_project)
         .service(handlers::close_project)
+        .service(handlers::archive_project)
         .service(coordinators::list_project_coordinators)
         .service(coordinators::add_project_coordinator)
         .service(coordinators::remove_project_coordinator);

@@ -98,6 +98,8 @@ pub struct ProjectFilter {
     /// Text in the title; case and diacritics are ignored.
     #[param(max_length = 200, pattern = "^[^\\x00-\\x1f\\x7f-\\x9f]*$")]
     pub q: Option<String>,
+    /// Include archived projects (default false).
+    pub include_archived: Option<bool>,
 }
 
 /// A new project; it starts `planned`.

@@ -12,6 +12,7 @@ use crate::db::record::{self, Record};
 use crate::db::schema::projects as pr;
 use crate::db::{DbConn, fold_for_search, now};
 use crate::error::{ApiError, FieldError};
+use crate::http::archive::refuse_archived;
 use crate::http::transition::{next_state, refuse_change_in};
 
 /// Inserts a `planned` project.
@@ -72,6 +73,7 @@ pub fn update(
     current: ProjectRow,
     mut changes: UpdateProject,
 ) -> Result<ProjectRow, ApiError> {
+    refuse_archived(current.archived_at, "project")?;
     refuse_change_in(
         ProjectStatus::stored(&current.status)?,
         &[ProjectStatus::Closed],
@@ -121,6 +123,7 @@ pub fn transition(
     current: ProjectRow,
     t: Transition,
 ) -> Result<ProjectRow, ApiError> {
+    refuse_archived(current.archived_at, "project")?;
     let status = ProjectStatus::stored(&current.status)?;
     let next = next_state(status, t)?;
     diesel::update(pr::table.find(&current.id))
@@ -133,6 +136,40 @@ pub fn transition(
     let change = Change::new("project", &current.id, t.as_str())
         .value("status", next)
         .value("previous_status", status);
+    audit::record(conn, caller, change)?;
+    record::find(conn, current.id())
+}
+
+/// Archives `current` (read with its lock) for `reason`, kept in the
+/// change log: a project that is not active (planned and never started,
+/// or closed; 409 while active) stays readable and referable, hidden from
+/// the list unless asked for, and frozen.
+pub fn archive(
+    conn: &mut DbConn,
+    caller: &Caller,
+    current: ProjectRow,
+    reason: &str,
+) -> Result<ProjectRow, ApiError> {
+    refuse_archived(current.archived_at, "project")?;
+    let status = ProjectStatus::stored(&current.status)?;
+    if status == ProjectStatus::Active {
+        return Err(ApiError::invalid_transition(
+            status.as_str(),
+            vec!["close".to_owned()],
+            "An active project cannot be archived: close it first.",
+        ));
+    }
+    let now = now();
+    diesel::update(pr::table.find(&current.id))
+        .set((
+            pr::archived_at.eq(now),
+            pr::updated_at.eq(now),
+            pr::version.eq(current.version + 1),
+        ))
+        .execute(conn)?;
+    let change = Change::new("project", &current.id, "archive")
+        .value("archived_at", now.and_utc())
+        .value("reason", reason.trim());
     audit::record(conn, caller, change)?;
     record::find(conn, current.id())
 }

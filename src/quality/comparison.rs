@@ -185,30 +185,21 @@ pub async fn get_ranking(
     Ok(HttpResponse::Ok().json(ranking))
 }
 
-/// The ranking `params` ask for: every round's scores computed afresh, the
-/// working group's and the NGO survey's (whose results need `minimum`
-/// answers).
-pub fn ranking(
+/// A completed round to rank: its id, its local government's id, name and
+/// unit.
+type Ranked = (String, String, String, Option<String>);
+
+/// The completed rounds of `params.year` on `methodology` among the local
+/// governments of `params`' level and region (400 naming an unknown unit).
+fn completed_rounds(
     conn: &mut DbConn,
-    params: RankingParams,
-    minimum: i64,
-) -> Result<Ranking, ApiError> {
-    let methodology = params
-        .methodology_id
-        .map_or_else(|| DEFAULT_METHODOLOGY.to_owned(), RecordId::into_inner);
-    let doc = record::find::<MethodologyRow>(conn, &methodology)
-        .map_err(|_| {
-            ApiError::invalid_parameter(
-                "methodology_id",
-                "unknown",
-                format!("no methodology has the id `{methodology}`"),
-            )
-        })?
-        .document()?;
+    params: &RankingParams,
+    methodology: &str,
+) -> Result<Vec<Ranked>, ApiError> {
     let mut q = qr::table
         .inner_join(organizations::table)
         .filter(qr::year.eq(params.year))
-        .filter(qr::methodology_id.eq(&methodology))
+        .filter(qr::methodology_id.eq(methodology))
         .filter(qr::status.eq(RoundStatus::Completed.as_str()))
         .select((
             qr::id,
@@ -235,8 +226,31 @@ pub fn ranking(
         let within = crate::territorial_units::within(conn, code)?;
         q = q.filter(organizations::teryt_code.eq_any(within));
     }
-    type Row = (String, String, String, Option<String>);
-    let rows: Vec<Row> = q.load(conn)?;
+    Ok(q.load(conn)?)
+}
+
+/// The ranking `params` ask for: every round's scores computed afresh, the
+/// working group's and the NGO survey's (whose results need `minimum`
+/// answers).
+pub fn ranking(
+    conn: &mut DbConn,
+    params: RankingParams,
+    minimum: i64,
+) -> Result<Ranking, ApiError> {
+    let methodology = params
+        .methodology_id
+        .clone()
+        .map_or_else(|| DEFAULT_METHODOLOGY.to_owned(), RecordId::into_inner);
+    let doc = record::find::<MethodologyRow>(conn, &methodology)
+        .map_err(|_| {
+            ApiError::invalid_parameter(
+                "methodology_id",
+                "unknown",
+                format!("no methodology has the id `{methodology}`"),
+            )
+        })?
+        .document()?;
+    let rows = completed_rounds(conn, &params, &methodology)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     let scores = scores_of(conn, &doc, &ids)?;
     let surveys = survey_indexes_of(conn, &doc, &ids, minimum)?;

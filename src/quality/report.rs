@@ -15,10 +15,10 @@ use diesel::prelude::*;
 use super::actions::{self, ActionItem, ActionReview};
 use super::assessments::chart;
 use super::chart::escape;
-use super::methodology::{MethodologyDocument, Scale};
+use super::methodology::{MethodologyDocument, PlaneSpec, Scale};
 use super::model::{AssessmentRow, MethodologyRow, RoundRow, RoundScores};
 use super::rounds::readable;
-use super::rules::ScoreChange;
+use super::rules::{PlaneScore, ScoreChange};
 use super::store;
 use crate::audit::Caller;
 use crate::db::DbConn;
@@ -166,22 +166,9 @@ fn action_rows(out: &mut String, items: &[ActionItem], owners: &HashMap<String, 
     out.push_str("</table>");
 }
 
-fn summary_page(out: &mut String, d: &ReportData) {
-    let s = &d.scores;
-    let _ = write!(
-        out,
-        "<section class=\"page\"><h1>Cooperation Quality Index: {} — {}</h1>\
-         <p class=\"meta\">Methodology: {} (version {}). Round status: {}{}.</p>",
-        escape(&d.organization),
-        d.round.year,
-        escape(&d.methodology.name),
-        d.methodology.number,
-        d.round.status.replace('_', " "),
-        d.round
-            .completed_at
-            .map(|at| format!(", completed on {}", at.date()))
-            .unwrap_or_default(),
-    );
+/// The index and each plane: the working group's view against the previous
+/// round and the NGO survey's.
+fn scores_table(out: &mut String, s: &RoundScores) {
     let previous = s
         .previous_year
         .map_or_else(|| "Previous round".to_owned(), |y| format!("{y}"));
@@ -217,6 +204,25 @@ fn summary_page(out: &mut String, d: &ReportData) {
         );
     }
     out.push_str("</table>");
+}
+
+fn summary_page(out: &mut String, d: &ReportData) {
+    let s = &d.scores;
+    let _ = write!(
+        out,
+        "<section class=\"page\"><h1>Cooperation Quality Index: {} — {}</h1>\
+         <p class=\"meta\">Methodology: {} (version {}). Round status: {}{}.</p>",
+        escape(&d.organization),
+        d.round.year,
+        escape(&d.methodology.name),
+        d.methodology.number,
+        d.round.status.replace('_', " "),
+        d.round
+            .completed_at
+            .map(|at| format!(", completed on {}", at.date()))
+            .unwrap_or_default(),
+    );
+    scores_table(out, s);
     let _ = write!(out, "<div class=\"chart\">{}</div>", d.chart);
     match d.review.previous_year {
         Some(year) => {
@@ -247,23 +253,9 @@ fn summary_page(out: &mut String, d: &ReportData) {
     out.push_str("</section>");
 }
 
-fn plane_page(out: &mut String, d: &ReportData, number_of_plane: i32) {
-    let s = &d.scores;
-    let Some(spec) = d.doc.planes.iter().find(|p| p.number == number_of_plane) else {
-        return;
-    };
-    let score = s.scores.planes.iter().find(|p| p.number == number_of_plane);
-    let _ = write!(
-        out,
-        "<section class=\"page\"><h2>Plane {}. {} — {}</h2>\
-         <p class=\"meta\">{} — {}</p>\
-         <table><tr><th>Area</th><th>Working group</th><th>Previous</th><th>Change</th><th>NGO survey</th><th>Gap</th></tr>",
-        spec.number,
-        escape(&spec.name),
-        number(score.and_then(|p| p.score)),
-        escape(&d.organization),
-        d.round.year,
-    );
+/// A plane's areas: the working group's score, the previous round's, the
+/// change, the NGO survey's and the gap; closes the table.
+fn area_rows(out: &mut String, s: &RoundScores, spec: &PlaneSpec, score: Option<&PlaneScore>) {
     for area in &spec.areas {
         let wg = score
             .and_then(|p| p.areas.iter().find(|a| a.code == area.code))
@@ -282,6 +274,26 @@ fn plane_page(out: &mut String, d: &ReportData, number_of_plane: i32) {
         );
     }
     out.push_str("</table>");
+}
+
+fn plane_page(out: &mut String, d: &ReportData, number_of_plane: i32) {
+    let s = &d.scores;
+    let Some(spec) = d.doc.planes.iter().find(|p| p.number == number_of_plane) else {
+        return;
+    };
+    let score = s.scores.planes.iter().find(|p| p.number == number_of_plane);
+    let _ = write!(
+        out,
+        "<section class=\"page\"><h2>Plane {}. {} — {}</h2>\
+         <p class=\"meta\">{} — {}</p>\
+         <table><tr><th>Area</th><th>Working group</th><th>Previous</th><th>Change</th><th>NGO survey</th><th>Gap</th></tr>",
+        spec.number,
+        escape(&spec.name),
+        number(score.and_then(|p| p.score)),
+        escape(&d.organization),
+        d.round.year,
+    );
+    area_rows(out, s, spec, score);
     let mut codes = Vec::new();
     for area in &spec.areas {
         let _ = write!(

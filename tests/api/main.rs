@@ -5,6 +5,7 @@
 
 mod access_matrix;
 mod activities;
+mod archiving;
 mod auth;
 mod cli;
 mod concurrency;

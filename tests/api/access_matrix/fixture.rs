@@ -558,6 +558,7 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         "update_organization_member" => Some(json!({"position": unique})),
         "create_person" => Some(json!({"full_name": unique})),
         "update_person" => Some(json!({"position": unique})),
+        "archive_person" | "archive_project" => Some(json!({"reason": unique})),
         "create_project" => Some(json!({"code": unique, "title": "T"})),
         "update_project" => Some(json!({"description": unique})),
         "add_project_coordinator" => Some(json!({"person_id": f.person})),

@@ -190,6 +190,8 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
             &[Admin, OrgAdminOfThisOrganisation, ClientWithScopes],
         ),
         ("archive_organization", ADMIN),
+        ("archive_person", ADMIN),
+        ("archive_project", ADMIN),
         (
             "add_organization_member",
             &[Admin, OrgAdminOfThisOrganisation],

@@ -2,6 +2,8 @@
 //! list unless asked for (`include_archived=true`), and can no longer be
 //! changed. The reason is kept in the change log.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -20,14 +22,13 @@ pub struct ArchiveRecord {
     pub reason: String,
 }
 
-/// 409 if the record (a `what`) was archived (`archived_at` is set).
-pub fn refuse_archived<T>(archived_at: Option<T>, what: &str) -> Result<(), ApiError> {
+/// 409 with `detail` if the record was archived (`archived_at` is set).
+pub fn refuse_archived<T>(
+    archived_at: Option<T>,
+    detail: impl Into<Cow<'static, str>>,
+) -> Result<(), ApiError> {
     if archived_at.is_some() {
-        return Err(ApiError::invalid_transition(
-            "archived",
-            Vec::new(),
-            format!("An archived {what} cannot be changed."),
-        ));
+        return Err(ApiError::invalid_transition("archived", Vec::new(), detail));
     }
     Ok(())
 }

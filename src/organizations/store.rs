@@ -14,6 +14,7 @@ use crate::db::record;
 use crate::db::schema::{organizations as org, territorial_units};
 use crate::db::{DbConn, fold_for_search, now};
 use crate::error::{ApiError, FieldError};
+use crate::http::archive::refuse_archived;
 use crate::http::transition::guard;
 
 crate::record!(OrganizationRow, org, "organisation");
@@ -247,13 +248,6 @@ pub fn insert(
     record::find(conn, &id)
 }
 
-fn refuse_archived(current: &OrganizationRow, detail: &'static str) -> Result<(), ApiError> {
-    if current.archived_at.is_some() {
-        return Err(ApiError::invalid_transition("archived", Vec::new(), detail));
-    }
-    Ok(())
-}
-
 /// Applies `changes` to `current` (read with `record::for_change`); the change
 /// log holds the fields whose stored value changed.
 pub fn update(
@@ -262,7 +256,10 @@ pub fn update(
     current: OrganizationRow,
     changes: UpdateOrganization,
 ) -> Result<OrganizationRow, ApiError> {
-    refuse_archived(&current, "An archived organisation cannot be changed.")?;
+    refuse_archived(
+        current.archived_at,
+        "An archived organisation cannot be changed.",
+    )?;
     let before = OrganizationFields::from(&current);
     let after = checked(conn, apply(before.clone(), changes), Some(&current.id))?;
     write(conn, &current.id, &after, current.version + 1)?;
@@ -278,7 +275,7 @@ pub fn archive(
     caller: &Caller,
     current: OrganizationRow,
 ) -> Result<OrganizationRow, ApiError> {
-    refuse_archived(&current, "The organisation is already archived.")?;
+    refuse_archived(current.archived_at, "The organisation is already archived.")?;
     let now = now();
     diesel::update(org::table.find(&current.id))
         .set((
@@ -327,7 +324,7 @@ pub fn add_member(
 ) -> Result<super::model::Member, ApiError> {
     use crate::db::schema::organization_members as om;
     refuse_archived(
-        organization,
+        organization.archived_at,
         "An archived organisation cannot gain members.",
     )?;
     crate::db::references::ensure_person(conn, &form.person_id, "person_id")?;

@@ -152,7 +152,7 @@ pub fn update(
     current: PersonRow,
     changes: UpdatePerson,
 ) -> Result<(PersonRow, Vec<PersonMembership>), ApiError> {
-    refuse_archived(current.archived_at, "person")?;
+    refuse_archived(current.archived_at, "An archived person cannot be changed.")?;
     let full_name = changes
         .full_name
         .as_deref()
@@ -191,7 +191,7 @@ pub fn archive(
     current: PersonRow,
     reason: &str,
 ) -> Result<(PersonRow, Vec<PersonMembership>), ApiError> {
-    refuse_archived(current.archived_at, "person")?;
+    refuse_archived(current.archived_at, "An archived person cannot be changed.")?;
     let now = now();
     diesel::update(people::table.find(&current.id))
         .set((

@@ -73,7 +73,10 @@ pub fn update(
     current: ProjectRow,
     mut changes: UpdateProject,
 ) -> Result<ProjectRow, ApiError> {
-    refuse_archived(current.archived_at, "project")?;
+    refuse_archived(
+        current.archived_at,
+        "An archived project cannot be changed.",
+    )?;
     refuse_change_in(
         ProjectStatus::stored(&current.status)?,
         &[ProjectStatus::Closed],
@@ -123,7 +126,10 @@ pub fn transition(
     current: ProjectRow,
     t: Transition,
 ) -> Result<ProjectRow, ApiError> {
-    refuse_archived(current.archived_at, "project")?;
+    refuse_archived(
+        current.archived_at,
+        "An archived project cannot be changed.",
+    )?;
     let status = ProjectStatus::stored(&current.status)?;
     let next = next_state(status, t)?;
     diesel::update(pr::table.find(&current.id))
@@ -150,7 +156,10 @@ pub fn archive(
     current: ProjectRow,
     reason: &str,
 ) -> Result<ProjectRow, ApiError> {
-    refuse_archived(current.archived_at, "project")?;
+    refuse_archived(
+        current.archived_at,
+        "An archived project cannot be changed.",
+    )?;
     let status = ProjectStatus::stored(&current.status)?;
     if status == ProjectStatus::Active {
         return Err(ApiError::invalid_transition(

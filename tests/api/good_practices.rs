@@ -186,17 +186,7 @@ async fn a_proposal_is_seen_by_its_organisation_and_coordinators_until_accepted(
         ),
         ["Wspólne konsultacje"]
     );
-    let log = app
-        .get_as(&app.admin_token(), &format!("/api/v1/audit?entity_id={id}"))
-        .await
-        .json();
-    let actions: Vec<&str> = log["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(actions, ["create", "accept"]);
+    assert_eq!(app.logged_actions(id).await, ["create", "accept"]);
 }
 
 #[actix_web::test]

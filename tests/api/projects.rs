@@ -46,17 +46,10 @@ async fn a_project_moves_planned_active_closed_and_refuses_other_transitions() {
     .await
     .assert_problem(409, "invalid_transition");
 
-    let log = app
-        .get_as(&admin, &format!("/api/v1/audit?entity_id={id}"))
-        .await
-        .json();
-    let actions: Vec<_> = log["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(actions, ["create", "activate", "close"]);
+    assert_eq!(
+        app.logged_actions(&id).await,
+        ["create", "activate", "close"]
+    );
 }
 
 #[actix_web::test]

@@ -367,20 +367,10 @@ async fn recommendations_become_action_items_that_the_next_round_reviews() {
     .assert_problem(403, "forbidden");
 
     // Every write is in the change log.
-    let log = app
-        .get_as(
-            &admin,
-            &format!("/api/v1/audit?entity_id={}", late["id"].as_str().unwrap()),
-        )
-        .await
-        .json();
-    let actions: Vec<&str> = log["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(actions, ["create", "update"]);
+    assert_eq!(
+        app.logged_actions(late["id"].as_str().unwrap()).await,
+        ["create", "update"]
+    );
 }
 
 #[actix_web::test]

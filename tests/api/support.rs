@@ -523,6 +523,28 @@ impl TestApp {
             .await
     }
 
+    /// The change log's entries for record `id`, oldest first, as an admin
+    /// reads them.
+    pub async fn change_log(&self, id: &str) -> Vec<Value> {
+        let log = self
+            .get_as(
+                &self.admin_token(),
+                &format!("/api/v1/audit?entity_id={id}"),
+            )
+            .await
+            .json();
+        log["items"].as_array().unwrap().clone()
+    }
+
+    /// The actions of the change log's entries for record `id`, oldest first.
+    pub async fn logged_actions(&self, id: &str) -> Vec<String> {
+        self.change_log(id)
+            .await
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     pub async fn get_as(&self, token: &str, uri: &str) -> TestResponse {
         self.send_as(token, TestRequest::get().uri(uri)).await
     }

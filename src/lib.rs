@@ -130,6 +130,7 @@ pub fn build_app(
         .route("/swagger-ui", web::get().to(redirect_to_swagger_ui))
         .route("/", web::get().to(redirect_to_swagger_ui))
         .default_service(web::to(http::unknown_route))
+        .wrap(from_fn(http::idempotency::middleware))
         .wrap(from_fn(http::require_token))
         .wrap(Condition::new(cors.is_some(), cors.unwrap_or_default()))
         .wrap(ErrorHandlers::new().default_handler(http::problem_for_plain_errors))

@@ -254,8 +254,8 @@ fn seed_demo(config: &Config, allow_existing_accounts: bool) -> Result<(), Strin
 
 /// Every 30 seconds, lapses the recruitment offers past their time and passes
 /// their places on (each instance sweeps; the call's lock makes each lapse
-/// happen once).
-async fn sweep_offers(db: coopera::db::Db) {
+/// happen once), and deletes the idempotency keys kept past their 24 hours.
+async fn sweep(db: coopera::db::Db) {
     let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(30));
     loop {
         every.tick().await;
@@ -263,6 +263,12 @@ async fn sweep_offers(db: coopera::db::Db) {
             Ok(0) => {}
             Ok(n) => tracing::info!(lapsed = n, "recruitment offers lapsed"),
             Err(e) => tracing::warn!(error = %e, "sweeping recruitment offers failed"),
+        }
+        let expired = db
+            .run(|conn| coopera::http::idempotency::purge_expired(conn, coopera::db::now()))
+            .await;
+        if let Err(e) = expired {
+            tracing::warn!(error = %e, "deleting expired idempotency keys failed");
         }
     }
 }
@@ -298,7 +304,7 @@ fn serve(config: Config) -> Result<(), String> {
     };
     let outbox_db = state.db.clone();
     actix_web::rt::System::new().block_on(async move {
-        actix_web::rt::spawn(sweep_offers(sweeper_db));
+        actix_web::rt::spawn(sweep(sweeper_db));
         match mailer {
             Some(mailer) => {
                 actix_web::rt::spawn(coopera::notifications::smtp::run(outbox_db, mailer));

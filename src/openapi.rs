@@ -44,6 +44,7 @@ paged with `limit` and `cursor`; every single resource carries an `ETag`; every 
         (name = "participation", description = "Participation bodies (Regional Social Platforms, public-benefit councils): region, members per constituency, constituency balance; their collective opinions are consultation submissions"),
         (name = "quality", description = "The local Cooperation Quality Index: methodologies as data (import, export, versions frozen once used; a default starting template), assessment rounds of a local government with their working group, agreed answers, scores on 0–100 compared with the previous round, a radar chart"),
         (name = "audit", description = "The change log (admins)"),
+        (name = "changes", description = "The change feed a partner system follows to keep its copy: every change of a record the caller may read, in commit order, with tombstones and long polling"),
         (name = "territorial_units", description = "Voivodeships, counties and municipalities (TERYT, ISO 3166-2)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "problems", description = "The catalogue of error codes"),
@@ -127,6 +128,8 @@ const OPEN_TO_EVERY_SIGNED_IN_CALLER: &[&str] = &["get_me"];
 /// - query parameters or conditional headers: 400 (an invalid parameter);
 /// - bearer security: 401, and 403 (but for [`OPEN_TO_EVERY_SIGNED_IN_CALLER`]);
 /// - a path parameter: 404; `If-Match`: 412;
+/// - a creating POST (201) takes `Idempotency-Key`: 400 (a malformed key),
+///   409 (in use), 422 (reused with another body);
 /// - under `/api/v1` (the database is involved): 503; everywhere: 500.
 ///
 /// A response the handler declares for the same status wins. Also, every free
@@ -136,6 +139,13 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
     forbid_nul_in_request_bodies(api);
     use utoipa::openapi::{Ref, RefOr};
     for (path, item) in api.paths.paths.iter_mut() {
+        if let Some(op) = item.post.as_mut().filter(|op| creates(op))
+            && path.starts_with("/api/v1/")
+        {
+            op.parameters
+                .get_or_insert_with(Vec::new)
+                .push(RefOr::T(idempotency_key_parameter()));
+        }
         for op in [
             &mut item.get,
             &mut item.put,
@@ -154,6 +164,37 @@ pub fn finish(api: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+/// Whether an operation creates a record: it answers 201. Those that are
+/// POSTs take `Idempotency-Key` ([`crate::http::idempotency`]).
+pub fn creates(op: &utoipa::openapi::path::Operation) -> bool {
+    op.responses.responses.contains_key("201")
+}
+
+fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ParameterBuilder::new()
+        .name(crate::http::idempotency::IDEMPOTENCY_KEY)
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "A key the client makes up for this request (a UUID, for instance), so \
+             that a retry after a timeout creates nothing twice. Within 24 hours, the \
+             same key with the same body answers the first response again, with \
+             `Idempotent-Replayed: true`; with another body it is 422 \
+             `idempotency_key_reused`; while the first request still runs, 409 \
+             `idempotency_key_in_use`. Only a successful response is kept.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(crate::http::idempotency::MAX_KEY_LEN))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build()
 }
 
 /// Whether an operation needs an access token: it declares security
@@ -231,6 +272,13 @@ fn error_responses(
     }
     if header("If-Match") {
         rules.push(("412", "PreconditionFailed"));
+    }
+    if header(crate::http::idempotency::IDEMPOTENCY_KEY) {
+        rules.extend([
+            ("400", "BadRequest"),
+            ("409", "Conflict"),
+            ("422", "ValidationFailed"),
+        ]);
     }
     if path.starts_with("/api/v1/") {
         rules.push(("503", "ServiceUnavailable"));

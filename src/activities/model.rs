@@ -131,8 +131,10 @@ pub struct ActivityFilter {
     #[param(value_type = Option<String>, format = Uuid)]
     pub campaign_id: Option<RecordId>,
     /// Only activities held on or after this day.
+    #[serde(default, deserialize_with = "crate::http::dates::query_day")]
     pub held_from: Option<NaiveDate>,
     /// Only activities held on or before this day.
+    #[serde(default, deserialize_with = "crate::http::dates::query_day")]
     pub held_to: Option<NaiveDate>,
 }
 
@@ -153,6 +155,7 @@ pub struct CreateActivity {
     )]
     #[schema(min_length = 1, max_length = 500)]
     pub title: String,
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub held_on: NaiveDate,
     /// Required for a campaign action: one of the campaign's locations.
     #[validate(length(max = 200))]
@@ -191,6 +194,7 @@ pub struct UpdateActivity {
     #[schema(min_length = 1, max_length = 500)]
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub held_on: Option<NaiveDate>,
     #[serde(
         default,
@@ -347,7 +351,9 @@ pub struct CreateCampaign {
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
     pub description: Option<String>,
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub starts_on: NaiveDate,
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub ends_on: NaiveDate,
     #[serde(deserialize_with = "crate::http::extract::integer")]
     #[validate(range(min = 1, max = 1000))]
@@ -384,8 +390,10 @@ pub struct UpdateCampaign {
     #[schema(value_type = Option<String>, max_length = 5000)]
     pub description: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub starts_on: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub ends_on: Option<NaiveDate>,
     #[serde(
         default,

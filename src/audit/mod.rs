@@ -7,6 +7,7 @@
 //! advisory lock before appending, so no reader can see seq N+1 before N).
 //! Secrets are never recorded; personal data appears as field names only.
 
+pub mod feed;
 pub mod handlers;
 
 use actix_web::dev::Payload;
@@ -135,7 +136,8 @@ impl Change {
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(handlers::list_audit_entries);
+    cfg.service(handlers::list_audit_entries)
+        .service(feed::list_changes);
 }
 
 /// Appends `change`; call inside the transaction that makes the change.

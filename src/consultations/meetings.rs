@@ -119,6 +119,7 @@ pub struct CreateConsultationMeeting {
     )]
     #[schema(min_length = 1, max_length = 500)]
     pub title: String,
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub starts_at: DateTime<Utc>,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
@@ -148,6 +149,7 @@ pub struct UpdateConsultationMeeting {
     #[schema(min_length = 1, max_length = 500)]
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub starts_at: Option<DateTime<Utc>>,
     #[serde(
         default,

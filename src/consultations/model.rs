@@ -189,8 +189,11 @@ pub struct CreateConsultation {
     #[validate(length(min = 1, max = 4))]
     #[schema(min_items = 1, max_items = 4)]
     pub forms: Vec<ConsultationForm>,
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub opens_at: Option<DateTime<Utc>>,
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub closes_at: Option<DateTime<Utc>>,
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub report_due_at: Option<DateTime<Utc>>,
 }
 
@@ -228,6 +231,7 @@ pub struct UpdateConsultation {
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(value_type = Option<DateTime<Utc>>)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub opens_at: Option<Option<DateTime<Utc>>>,
     #[serde(
         default,
@@ -235,6 +239,7 @@ pub struct UpdateConsultation {
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(value_type = Option<DateTime<Utc>>)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub closes_at: Option<Option<DateTime<Utc>>>,
     #[serde(
         default,
@@ -242,6 +247,7 @@ pub struct UpdateConsultation {
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(value_type = Option<DateTime<Utc>>)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub report_due_at: Option<Option<DateTime<Utc>>>,
 }
 

@@ -161,6 +161,7 @@ pub struct CreateWatchedDraft {
     #[validate(length(min = 1, max = 20))]
     #[schema(min_length = 1, max_length = 20)]
     pub territorial_unit_code: Option<String>,
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub comment_deadline: DateTime<Utc>,
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
@@ -216,6 +217,7 @@ pub struct UpdateWatchedDraft {
     #[schema(value_type = Option<String>, min_length = 1, max_length = 20)]
     pub territorial_unit_code: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub comment_deadline: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<WatchStatus>,

@@ -399,6 +399,19 @@ impl From<DieselError> for ApiError {
                 )
                 .with_source(err)
             }
+            // PostgreSQL's dates start in 4713 BC. Request values are held to
+            // the years 0001–9999 (`http::dates`) before they get here; this
+            // is the net under any that is not.
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, ref info)
+                if info.message().contains("out of range")
+                    && (info.message().contains("date") || info.message().contains("timestamp")) =>
+            {
+                Self::new(
+                    ProblemCode::BadRequest,
+                    "A date or an instant of the request is outside the years 0001 to 9999.",
+                )
+                .with_source(err)
+            }
             // SQLite reports a lock held past busy_timeout as a generic error;
             // libpq a connection the server dropped (a restart, a failover), which
             // the pool then discards: both are worth retrying, not a fault.

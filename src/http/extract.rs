@@ -87,7 +87,7 @@ fn is_json(req: &HttpRequest) -> bool {
     }
 }
 
-fn too_large(limit: usize) -> ApiError {
+pub(crate) fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         ProblemCode::PayloadTooLarge,
         format!("The request body exceeds the limit of {limit} bytes."),

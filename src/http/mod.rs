@@ -5,8 +5,10 @@
 pub mod archive;
 pub mod client_addr;
 pub mod conditional;
+pub mod dates;
 pub mod export;
 pub mod extract;
+pub mod idempotency;
 pub mod ids;
 pub mod pagination;
 pub mod rate_limit;
@@ -26,8 +28,12 @@ use crate::error::{ApiError, PROBLEM_JSON, Problem, ProblemCode};
 /// The documented paths, their methods, and whether each operation needs an
 /// access token: a request with the wrong method gets 405 and `Allow` rather
 /// than 404, and one without a token for an operation that needs it gets 401
-/// before anything else of it (its path, query or body) is looked at.
-pub struct KnownPaths(Vec<(ResourceDef, Vec<(&'static str, bool)>)>);
+/// before anything else of it (its path, query or body) is looked at. Also
+/// which POSTs create (they answer 201): those take `Idempotency-Key`.
+pub struct KnownPaths(
+    Vec<(ResourceDef, Vec<(&'static str, bool)>)>,
+    Vec<ResourceDef>,
+);
 
 impl KnownPaths {
     pub fn from_openapi(api: &utoipa::openapi::OpenApi) -> Self {
@@ -51,7 +57,19 @@ impl KnownPaths {
                 (ResourceDef::new(path.as_str()), methods)
             })
             .collect();
-        Self(paths)
+        let creates = api
+            .paths
+            .paths
+            .iter()
+            .filter(|(_, item)| item.post.as_ref().is_some_and(crate::openapi::creates))
+            .map(|(path, _)| ResourceDef::new(path.as_str()))
+            .collect();
+        Self(paths, creates)
+    }
+
+    /// Whether `POST path` creates a record (takes `Idempotency-Key`).
+    pub fn creates(&self, path: &str) -> bool {
+        self.1.iter().any(|def| def.is_match(path))
     }
 
     fn methods(&self, path: &str) -> Option<&[(&'static str, bool)]> {

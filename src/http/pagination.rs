@@ -28,6 +28,7 @@ pub struct ListParams {
     pub cursor: Option<String>,
     /// Only records changed at or after this instant (RFC 3339), for incremental sync.
     #[param(example = "2026-11-01T00:00:00Z")]
+    #[serde(default, deserialize_with = "crate::http::dates::query_instant")]
     pub updated_since: Option<DateTime<Utc>>,
 }
 
@@ -43,6 +44,7 @@ pub struct SeqListParams {
     pub cursor: Option<String>,
     /// Only entries at or after this instant (RFC 3339).
     #[param(example = "2026-11-01T00:00:00Z")]
+    #[serde(default, deserialize_with = "crate::http::dates::query_instant")]
     pub updated_since: Option<DateTime<Utc>>,
 }
 

@@ -231,7 +231,9 @@ pub struct CreateBodyMember {
     pub organization_id: Option<String>,
     /// `member` if not given.
     pub role: Option<BodyMemberRole>,
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub joined_on: NaiveDate,
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub left_on: Option<NaiveDate>,
 }
 
@@ -250,6 +252,7 @@ pub struct UpdateBodyMember {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<BodyMemberRole>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub joined_on: Option<NaiveDate>,
     #[serde(
         default,
@@ -257,6 +260,7 @@ pub struct UpdateBodyMember {
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(value_type = Option<NaiveDate>)]
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub left_on: Option<Option<NaiveDate>>,
 }
 
@@ -267,6 +271,7 @@ pub struct MemberFilter {
     pub constituency: Option<Constituency>,
     /// Only those who sit on this day (e.g. today); all, past ones too, if
     /// not given.
+    #[serde(default, deserialize_with = "crate::http::dates::query_day")]
     pub sitting_on: Option<NaiveDate>,
 }
 
@@ -277,5 +282,6 @@ crate::http::pagination::page_schema!(BodyMemberPage, BodyMember, "A page of bod
 #[into_params(parameter_in = Query)]
 pub struct BalanceParams {
     /// The day (today, by the server's clock, if not given).
+    #[serde(default, deserialize_with = "crate::http::dates::query_day")]
     pub on: Option<NaiveDate>,
 }

@@ -39,6 +39,7 @@ pub struct PartnershipRow {
 #[serde(deny_unknown_fields)]
 pub struct Agreement {
     /// When the agreement was signed; required to activate the partnership.
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub signed_on: Option<NaiveDate>,
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]

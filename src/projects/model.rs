@@ -115,7 +115,9 @@ pub struct CreateProject {
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
     pub funding_programme: Option<String>,
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub starts_on: Option<NaiveDate>,
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub ends_on: Option<NaiveDate>,
     #[schema(format = Uuid)]
     #[validate(custom(function = "crate::http::extract::validate_uuid"))]
@@ -149,6 +151,7 @@ pub struct UpdateProject {
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(value_type = Option<NaiveDate>)]
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub starts_on: Option<Option<NaiveDate>>,
     #[serde(
         default,
@@ -156,6 +159,7 @@ pub struct UpdateProject {
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(value_type = Option<NaiveDate>)]
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub ends_on: Option<Option<NaiveDate>>,
     #[serde(
         default,

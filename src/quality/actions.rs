@@ -142,6 +142,7 @@ pub struct CreateActionItem {
     #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     #[schema(format = Uuid)]
     pub owner_person_id: Option<String>,
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub due_on: NaiveDate,
     /// `planned` if not given.
     pub status: Option<ActionStatus>,
@@ -180,6 +181,7 @@ pub struct UpdateActionItem {
     #[schema(value_type = Option<String>, format = Uuid)]
     pub owner_person_id: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub due_on: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ActionStatus>,

@@ -306,8 +306,10 @@ pub struct CreateCall {
     #[schema(min_length = 1, max_length = 20000)]
     pub regulations: String,
     #[schema(value_type = String, format = DateTime, max_length = 40)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub opens_at: DateTime<Utc>,
     #[schema(value_type = String, format = DateTime, max_length = 40)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub closes_at: DateTime<Utc>,
     #[serde(default = "first_come")]
     pub selection_mode: SelectionMode,
@@ -370,9 +372,11 @@ pub struct UpdateCall {
     pub regulations: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime, max_length = 40)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub opens_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime, max_length = 40)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub closes_at: Option<DateTime<Utc>>,
     #[serde(
         default,

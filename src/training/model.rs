@@ -377,8 +377,10 @@ pub struct CreateSession {
     #[schema(min_items = 1, max_items = 10, value_type = Vec<ModuleCode>)]
     pub module_codes: Vec<String>,
     #[schema(value_type = String, format = DateTime, max_length = 40)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub starts_at: DateTime<Utc>,
     #[schema(value_type = String, format = DateTime, max_length = 40)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub ends_at: DateTime<Utc>,
     #[serde(default)]
     #[validate(length(min = 1, max = 300))]
@@ -403,9 +405,11 @@ pub struct UpdateSession {
     pub module_codes: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime, max_length = 40)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub starts_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, format = DateTime, max_length = 40)]
+    #[validate(custom(function = "crate::http::dates::validate_instant"))]
     pub ends_at: Option<DateTime<Utc>>,
     #[serde(
         default,

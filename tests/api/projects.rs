@@ -87,6 +87,95 @@ async fn a_coordinator_runs_their_project_only() {
     .assert_problem(403, "forbidden");
 }
 
+/// chrono reads signed and five-digit years; RFC 3339 has four digits and
+/// PostgreSQL's dates start in 4713 BC (this was a 500 there). Every day or
+/// instant a body or a query takes is held to the years 0001–9999, by name.
+#[actix_web::test]
+async fn days_and_instants_outside_the_years_0001_to_9999_are_refused_by_name() {
+    let app = TestApp::new().await;
+    let admin = app.admin_token();
+    for (field, day) in [
+        ("starts_on", "-5000-01-01"),
+        ("ends_on", "+12345-01-01"),
+        ("starts_on", "0000-06-01"),
+    ] {
+        let res = app
+            .post_json_as(
+                &admin,
+                "/api/v1/projects",
+                json!({"code": "FAR", "title": "Far", field: day}),
+            )
+            .await;
+        let body = res.assert_problem(422, "validation_failed");
+        assert_eq!(body["errors"][0]["field"], field, "{day}");
+        assert_eq!(body["errors"][0]["code"], "out_of_range", "{day}");
+    }
+    let project = app.create_project("NEAR").await;
+    let res = app
+        .patch_json_as(
+            &admin,
+            &format!("/api/v1/projects/{project}"),
+            json!({"ends_on": "-5000-01-01"}),
+        )
+        .await;
+    assert_eq!(
+        res.assert_problem(422, "validation_failed")["errors"][0]["field"],
+        "ends_on"
+    );
+    // A nested day, and an instant.
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/partnerships",
+            json!({"name": "Far", "agreement": {"signed_on": "-5000-01-01"}}),
+        )
+        .await;
+    let body = res.assert_problem(422, "validation_failed");
+    assert!(
+        body["errors"][0]["field"]
+            .as_str()
+            .unwrap()
+            .ends_with("signed_on"),
+        "{body}"
+    );
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/consultations",
+            json!({"subject": "Far", "kind": "cooperation_programme",
+                "initiating_organization_id": "00000000-0000-4000-8000-000000000000",
+                "opens_at": "-5000-01-01T00:00:00Z"}),
+        )
+        .await;
+    let body = res.assert_problem(422, "validation_failed");
+    assert!(
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "opens_at" && e["code"] == "out_of_range"),
+        "{body}"
+    );
+    // Queries: a day and an instant.
+    for (uri, field) in [
+        (
+            format!("/api/v1/projects/{project}/activities?held_from=-5000-01-01"),
+            "held_from",
+        ),
+        (
+            "/api/v1/projects?updated_since=-5000-01-01T00:00:00Z".to_owned(),
+            "updated_since",
+        ),
+    ] {
+        let res = app.get_as(&admin, &uri).await;
+        let body = res.assert_problem(400, "invalid_parameter");
+        assert_eq!(body["errors"][0]["field"], field, "{uri}");
+    }
+    // Nothing was written.
+    let res = app.get_as(&admin, "/api/v1/projects").await;
+    assert_eq!(res.json()["items"].as_array().unwrap().len(), 1);
+}
+
 #[actix_web::test]
 async fn project_rules_are_checked() {
     let app = TestApp::new().await;

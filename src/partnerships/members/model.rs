@@ -81,6 +81,7 @@ pub struct AddPartnershipMember {
     pub organization_id: String,
     pub role: PartnerRole,
     /// Default: today.
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub joined_on: Option<NaiveDate>,
     #[validate(custom(function = "crate::http::extract::validate_uuid"))]
     #[schema(format = Uuid)]
@@ -113,6 +114,7 @@ pub struct UpdatePartnershipMember {
 #[serde(deny_unknown_fields)]
 pub struct LeavePartnership {
     /// Default: today. Not before the member joined.
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub left_on: Option<NaiveDate>,
 }
 

@@ -112,6 +112,7 @@ pub struct CreateResponsibility {
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
     pub description: Option<String>,
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub due_on: Option<NaiveDate>,
 }
 
@@ -120,6 +121,7 @@ pub struct CreateResponsibility {
 #[serde(deny_unknown_fields)]
 pub struct ApplyTemplate {
     /// The due date of every created task (optional).
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub due_on: Option<NaiveDate>,
 }
 
@@ -152,6 +154,7 @@ pub struct UpdateResponsibility {
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(value_type = Option<NaiveDate>)]
+    #[validate(custom(function = "crate::http::dates::validate_day"))]
     pub due_on: Option<Option<NaiveDate>>,
 }
 

@@ -175,6 +175,8 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("rotate_api_client_secret", ADMIN),
         ("revoke_api_client", ADMIN),
         ("list_audit_entries", ADMIN),
+        // Administrators follow every type, the others the directories they read.
+        ("list_changes", DIRECTORY),
         ("list_organizations", DIRECTORY),
         ("get_organization", DIRECTORY),
         ("list_organization_members", DIRECTORY),

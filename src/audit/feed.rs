@@ -62,8 +62,9 @@ const POLL_EVERY: Duration = Duration::from_millis(200);
 #[serde(deny_unknown_fields)]
 pub struct ChangeFeedParams {
     /// The `next_cursor` of the previous answer; omit it to start from the
-    /// beginning of the log.
-    #[param(pattern = "^s[0-9]{1,18}$", max_length = 19)]
+    /// beginning of the log, or `now` to start from its end (before taking a
+    /// full copy: nothing that changes during the copy is missed).
+    #[param(pattern = "^(s[0-9]{1,18}|now)$", max_length = 19)]
     pub after: Option<String>,
     /// Only these entity types, comma-separated (`organization,person`). All
     /// the caller may follow if not given.
@@ -185,16 +186,24 @@ fn parse_types(types: Option<&str>) -> Result<Option<Vec<String>>, ApiError> {
     Ok(Some(list))
 }
 
-fn parse_after(after: Option<&str>) -> Result<i64, ApiError> {
-    let Some(after) = after else { return Ok(0) };
+/// The position `after` names: `Some(seq)` (0 for the start), or `None` for
+/// `now`, the end of the log.
+fn parse_after(after: Option<&str>) -> Result<Option<i64>, ApiError> {
+    match after {
+        None => return Ok(Some(0)),
+        Some("now") => return Ok(None),
+        Some(_) => {}
+    }
     after
+        .unwrap_or_default()
         .strip_prefix('s')
         .filter(|d| !d.is_empty() && d.len() <= 18 && d.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|d| d.parse::<i64>().ok())
+        .map(Some)
         .ok_or_else(|| {
             ApiError::new(
                 ProblemCode::InvalidCursor,
-                "`after` is not a cursor this service issued; use `next_cursor` unchanged.",
+                "`after` is not a cursor this service issued (or `now`); use `next_cursor` unchanged.",
             )
             .with_errors(vec![crate::error::FieldError::new(
                 "after",
@@ -202,6 +211,14 @@ fn parse_after(after: Option<&str>) -> Result<i64, ApiError> {
                 "not a cursor issued by this service",
             )])
         })
+}
+
+/// The position of the newest entry of the log (0 when it is empty).
+pub fn last_seq(conn: &mut DbConn) -> Result<i64, ApiError> {
+    Ok(cl::change_log
+        .select(diesel::dsl::max(cl::seq))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
 }
 
 /// Reads up to `limit` entries after `after` of `types` (`None`: all), and
@@ -233,11 +250,7 @@ pub fn read(
     let rows: Vec<Row> = q.load(conn)?;
     let next = match rows.last() {
         Some(last) => last.seq,
-        None => cl::change_log
-            .select(diesel::dsl::max(cl::seq))
-            .first::<Option<i64>>(conn)?
-            .unwrap_or(0)
-            .max(after),
+        None => last_seq(conn)?.max(after),
     };
     let entries = rows
         .into_iter()
@@ -294,6 +307,10 @@ pub async fn list_changes(
             format!("must be between 0 and {MAX_WAIT_SECS} seconds"),
         ));
     }
+    let after = match after {
+        Some(seq) => seq,
+        None => state.db.run(last_seq).await?,
+    };
     let deadline = Instant::now() + Duration::from_secs(wait);
     loop {
         let types = types.clone();
@@ -325,8 +342,9 @@ mod tests {
         for bad in ["", "Organization", "a,,b", "x-y"] {
             assert!(parse_types(Some(bad)).is_err(), "{bad}");
         }
-        assert_eq!(parse_after(None).unwrap(), 0);
-        assert_eq!(parse_after(Some("s42")).unwrap(), 42);
+        assert_eq!(parse_after(None).unwrap(), Some(0));
+        assert_eq!(parse_after(Some("s42")).unwrap(), Some(42));
+        assert_eq!(parse_after(Some("now")).unwrap(), None);
         for bad in ["42", "s", "s-1", "s1234567890123456789"] {
             assert!(parse_after(Some(bad)).is_err(), "{bad}");
         }

@@ -88,6 +88,13 @@ async fn the_feed_lists_changes_in_order_with_tombstones_and_a_cursor_to_continu
     )
     .await;
     assert_eq!(entries(&rest), seen[3..]);
+    // `now` is the end of the log: where a reader starts before a full copy.
+    let now = feed(&app, &admin, "after=now").await;
+    assert_eq!(now["items"], json!([]));
+    assert_eq!(
+        now["next_cursor"],
+        format!("s{}", seqs.last().unwrap()).as_str()
+    );
     // Nothing new: no items, and the cursor stays where it was.
     let end = rest["next_cursor"].as_str().unwrap().to_owned();
     let empty = feed(&app, &admin, &format!("after={end}")).await;

@@ -112,6 +112,15 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
+    /// The first page of records changed since `since` (all if `None`).
+    pub fn from_start(since: Option<DateTime<Utc>>) -> Self {
+        Self {
+            limit: DEFAULT_LIMIT,
+            after: None,
+            updated_since: since.map(|t| t.naive_utc()),
+        }
+    }
+
     /// How many rows to read: one more than the page holds.
     pub fn fetch(&self) -> i64 {
         self.limit + 1

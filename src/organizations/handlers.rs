@@ -12,9 +12,10 @@ use crate::db::record::{self, Record};
 use crate::db::schema::organizations as org;
 use crate::error::{ApiError, responses};
 use crate::http::conditional::{IfMatch, created, json_with_etag, saved};
+use crate::http::export::{CsvDocument, NdjsonDocument, StreamFormat, StreamParams, stream};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
-use crate::http::pagination::{ListParams, Page};
+use crate::http::pagination::{ListParams, Page, PageRequest};
 use crate::http::text_param;
 use crate::keyset_page;
 use crate::state::AppState;
@@ -38,18 +39,67 @@ pub async fn list_organizations(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("organizations"))?;
     let page = list.0.page()?;
-    let filter = filter.into_inner();
+    let filter = checked(filter.into_inner())?;
+    Ok(HttpResponse::Ok().json(organizations_page(state, page, filter).await?))
+}
+
+/// Exports every organisation the filters select, streamed as NDJSON or CSV
+/// (for a partner system's first full copy). Who may list them.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(StreamParams, OrganizationFilter),
+    responses(
+        (status = 200, description = "The organisations, one per line",
+            content(
+                (NdjsonDocument = "application/x-ndjson"),
+                (CsvDocument = "text/csv"),
+            ),
+            headers(("Content-Disposition" = String))),
+    )
+)]
+#[get("/exports/organizations")]
+pub async fn export_organizations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    params: ApiQuery<StreamParams>,
+    filter: ApiQuery<OrganizationFilter>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::ReadDirectory("organizations"))?;
+    let params = params.into_inner();
+    let filter = checked(filter.into_inner())?;
+    let start = PageRequest::from_start(params.updated_since);
+    stream(
+        params.format.unwrap_or(StreamFormat::Ndjson),
+        "organizations",
+        start,
+        move |page| organizations_page(state.clone(), page, filter.clone()),
+    )
+    .await
+}
+
+/// The filters, checked; the country as stored.
+fn checked(mut filter: OrganizationFilter) -> Result<OrganizationFilter, ApiError> {
     if let Some(q) = &filter.q {
         text_param("q", q, 200)?;
     }
     if let Some(unit) = &filter.territorial_unit {
         text_param("territorial_unit", unit, 32)?;
     }
-    let country = filter
+    filter.country = filter
         .country
         .as_deref()
         .map(|c| crate::http::country_param("country", c))
         .transpose()?;
+    Ok(filter)
+}
+
+/// One page of the organisations `filter` selects.
+async fn organizations_page(
+    state: web::Data<AppState>,
+    page: PageRequest,
+    filter: OrganizationFilter,
+) -> Result<Page<Organization>, ApiError> {
     let request = page.clone();
     let (rows, names) = state
         .db
@@ -65,7 +115,7 @@ pub async fn list_organizations(
             if let Some(kind) = filter.kind {
                 q = q.filter(org::kind.eq(kind.as_str()));
             }
-            if let Some(country) = country {
+            if let Some(country) = filter.country {
                 q = q.filter(org::country.eq(country));
             }
             if let Some(unit) = filter.territorial_unit {
@@ -81,8 +131,7 @@ pub async fn list_organizations(
             Ok((rows, names))
         })
         .await?;
-    let page = Page::of_records(rows, &page, |r| Organization::named(r, &names))?;
-    Ok(HttpResponse::Ok().json(page))
+    Page::of_records(rows, &page, |r| Organization::named(r, &names))
 }
 
 /// Creates an organisation. Admins and project coordinators.

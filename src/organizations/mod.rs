@@ -15,6 +15,7 @@ pub const MAX_MEMBERSHIPS_PER_PERSON: i64 = 100;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_organizations)
+        .service(handlers::export_organizations)
         .service(handlers::create_organization)
         .service(handlers::get_organization)
         .service(handlers::update_organization)

@@ -318,7 +318,7 @@ pub struct UpdateOrganization {
 }
 
 /// Filters of `GET /api/v1/organizations`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganizationFilter {
     pub kind: Option<OrganizationKind>,

@@ -14,9 +14,10 @@ use crate::db::schema::{organization_members as om, people};
 use crate::error::{ApiError, FieldError, ProblemCode, responses};
 use crate::http::archive::ArchiveRecord;
 use crate::http::conditional::{IfMatch, created, etag, json_with_etag, saved};
+use crate::http::export::{CsvDocument, NdjsonDocument, StreamFormat, StreamParams, stream};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
-use crate::http::pagination::{ListParams, Page};
+use crate::http::pagination::{ListParams, Page, PageRequest};
 use crate::http::text_param;
 use crate::keyset_page;
 use crate::organizations::model::MemberRole;
@@ -40,10 +41,61 @@ pub async fn list_people(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("people"))?;
     let page = list.0.page()?;
-    let filter = filter.into_inner();
+    let filter = checked(filter.into_inner())?;
+    Ok(HttpResponse::Ok().json(people_page(state, caller.actor, page, filter).await?))
+}
+
+/// Exports every person the filters select, streamed as NDJSON or CSV, each
+/// as the list shows them to the caller (personal fields only to those
+/// allowed). Who may list them.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(StreamParams, PersonFilter),
+    responses(
+        (status = 200, description = "The people, one per line",
+            content(
+                (NdjsonDocument = "application/x-ndjson"),
+                (CsvDocument = "text/csv"),
+            ),
+            headers(("Content-Disposition" = String))),
+    )
+)]
+#[get("/exports/people")]
+pub async fn export_people(
+    state: web::Data<AppState>,
+    caller: Caller,
+    params: ApiQuery<StreamParams>,
+    filter: ApiQuery<PersonFilter>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::ReadDirectory("people"))?;
+    let params = params.into_inner();
+    let filter = checked(filter.into_inner())?;
+    let start = PageRequest::from_start(params.updated_since);
+    let actor = caller.actor;
+    stream(
+        params.format.unwrap_or(StreamFormat::Ndjson),
+        "people",
+        start,
+        move |page| people_page(state.clone(), actor.clone(), page, filter.clone()),
+    )
+    .await
+}
+
+fn checked(filter: PersonFilter) -> Result<PersonFilter, ApiError> {
     if let Some(q) = &filter.q {
         text_param("q", q, 200)?;
     }
+    Ok(filter)
+}
+
+/// One page of the people `filter` selects, as `actor` may see them.
+async fn people_page(
+    state: web::Data<AppState>,
+    actor: Actor,
+    page: PageRequest,
+    filter: PersonFilter,
+) -> Result<Page<Person>, ApiError> {
     let request = page.clone();
     let rows = state
         .db
@@ -73,7 +125,7 @@ pub async fn list_people(
         })
         .await?;
     let page = Page::from_rows(rows, &page, |(_, r)| r.id.clone());
-    Ok(HttpResponse::Ok().json(page.map(|(m, r)| present(&caller.actor, r, m))))
+    Ok(page.map(|(m, r)| present(&actor, r, m)))
 }
 
 /// What an API client may ask when it creates a person: it adds people to its

@@ -11,6 +11,7 @@ pub mod store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_people)
+        .service(handlers::export_people)
         .service(handlers::create_person)
         .service(handlers::get_person)
         .service(handlers::update_person)

@@ -72,7 +72,7 @@ pub struct Person {
 crate::record!(PersonRow, people, "person");
 
 /// Filters of `GET /api/v1/people`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PersonFilter {
     /// Members of this organisation.

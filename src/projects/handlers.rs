@@ -14,9 +14,10 @@ use crate::db::schema::projects as pr;
 use crate::error::{ApiError, responses};
 use crate::http::archive::ArchiveRecord;
 use crate::http::conditional::{IfMatch, created, json_with_etag, saved};
+use crate::http::export::{CsvDocument, NdjsonDocument, StreamFormat, StreamParams, stream};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
-use crate::http::pagination::{ListParams, Page};
+use crate::http::pagination::{ListParams, Page, PageRequest};
 use crate::http::text_param;
 use crate::keyset_page;
 use crate::state::AppState;
@@ -39,10 +40,58 @@ pub async fn list_projects(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("projects"))?;
     let page = list.0.page()?;
-    let filter = filter.into_inner();
+    let filter = checked(filter.into_inner())?;
+    Ok(HttpResponse::Ok().json(projects_page(state, page, filter).await?))
+}
+
+/// Exports every project the filters select, streamed as NDJSON or CSV. Who
+/// may list them.
+#[utoipa::path(
+    tag = "projects",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(StreamParams, ProjectFilter),
+    responses(
+        (status = 200, description = "The projects, one per line",
+            content(
+                (NdjsonDocument = "application/x-ndjson"),
+                (CsvDocument = "text/csv"),
+            ),
+            headers(("Content-Disposition" = String))),
+    )
+)]
+#[get("/exports/projects")]
+pub async fn export_projects(
+    state: web::Data<AppState>,
+    caller: Caller,
+    params: ApiQuery<StreamParams>,
+    filter: ApiQuery<ProjectFilter>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::ReadDirectory("projects"))?;
+    let params = params.into_inner();
+    let filter = checked(filter.into_inner())?;
+    let start = PageRequest::from_start(params.updated_since);
+    stream(
+        params.format.unwrap_or(StreamFormat::Ndjson),
+        "projects",
+        start,
+        move |page| projects_page(state.clone(), page, filter.clone()),
+    )
+    .await
+}
+
+fn checked(filter: ProjectFilter) -> Result<ProjectFilter, ApiError> {
     if let Some(q) = &filter.q {
         text_param("q", q, 200)?;
     }
+    Ok(filter)
+}
+
+/// One page of the projects `filter` selects.
+async fn projects_page(
+    state: web::Data<AppState>,
+    page: PageRequest,
+    filter: ProjectFilter,
+) -> Result<Page<Project>, ApiError> {
     let request = page.clone();
     let rows = state
         .db
@@ -64,8 +113,7 @@ pub async fn list_projects(
             Ok(q.load::<ProjectRow>(conn)?)
         })
         .await?;
-    let page = Page::of_records(rows, &page, Project::try_from)?;
-    Ok(HttpResponse::Ok().json(page))
+    Page::of_records(rows, &page, Project::try_from)
 }
 
 /// Creates a project in the `planned` state. Admins only.

@@ -10,6 +10,7 @@ pub mod store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_projects)
+        .service(handlers::export_projects)
         .service(handlers::create_project)
         .service(handlers::get_project)
         .service(handlers::update_project)

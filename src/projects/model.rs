@@ -89,7 +89,7 @@ impl TryFrom<ProjectRow> for Project {
 crate::record!(ProjectRow, pr, "project");
 
 /// Filters of `GET /api/v1/projects`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProjectFilter {
     pub status: Option<ProjectStatus>,

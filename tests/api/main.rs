@@ -14,6 +14,7 @@ mod consultation_meetings;
 mod consultation_watch;
 mod consultations;
 mod errors;
+mod exports;
 mod good_practices;
 mod health;
 mod idempotency;

@@ -323,6 +323,7 @@ fn bound_formatted_strings(doc: &mut serde_json::Value) {
     // Lists of names: field names in the change log, transition names in problems.
     for (schema, property) in [
         ("AuditEntry", "changed_fields"),
+        ("ChangeEntry", "changed_fields"),
         ("Problem", "allowed_transitions"),
     ] {
         if let Some(items) = doc["components"]["schemas"][schema]["properties"][property]

@@ -62,6 +62,10 @@ pub struct Config {
     /// `COOPERA_SURVEY_MIN_RESPONSES`: how many answers a quality round's
     /// NGO survey needs before its results are shown (default 5, 1–1000).
     pub survey_min_responses: i64,
+    /// `COOPERA_WEBHOOKS_ALLOW_INSECURE`: for development only, lets webhook
+    /// subscriptions use `http://` URLs and deliveries go to loopback,
+    /// private and link-local addresses (default `false`).
+    pub webhooks_allow_insecure: bool,
 }
 
 pub const DEFAULT_MAIL_FROM: &str = "Coopera <coopera@localhost>";
@@ -198,7 +202,19 @@ impl Config {
         let survey_min_responses =
             parse_number(&get, "COOPERA_SURVEY_MIN_RESPONSES", 5, 1, 1000)? as i64;
 
+        let webhooks_allow_insecure = match get("COOPERA_WEBHOOKS_ALLOW_INSECURE").as_deref() {
+            None | Some("") | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "COOPERA_WEBHOOKS_ALLOW_INSECURE",
+                    message: format!("`{other}` is not `true` or `false`"),
+                });
+            }
+        };
+
         Ok(Self {
+            webhooks_allow_insecure,
             survey_min_responses,
             consultation_periods,
             smtp_url,

@@ -27,6 +27,7 @@ pub mod recruitment;
 pub mod state;
 pub mod territorial_units;
 pub mod training;
+pub mod webhooks;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
@@ -65,6 +66,7 @@ fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
                 .configure(quality::configure)
                 .configure(cooperation_model::configure)
                 .configure(audit::configure)
+                .configure(webhooks::configure)
                 .configure(territorial_units::configure),
         );
 }

@@ -291,6 +291,7 @@ fn serve(config: Config) -> Result<(), String> {
         consultation_periods: config.consultation_periods,
         survey_min_responses: config.survey_min_responses,
         callers: std::sync::Arc::new(coopera::auth::current::Callers::new(config.access_recheck)),
+        webhooks_allow_insecure: config.webhooks_allow_insecure,
     };
     let listen = config.listen;
     let sweeper_db = state.db.clone();
@@ -303,8 +304,11 @@ fn serve(config: Config) -> Result<(), String> {
         None => None,
     };
     let outbox_db = state.db.clone();
+    let webhooks_db = state.db.clone();
+    let webhooks = coopera::webhooks::sender::Sender::new(config.webhooks_allow_insecure)?;
     actix_web::rt::System::new().block_on(async move {
         actix_web::rt::spawn(sweep(sweeper_db));
+        actix_web::rt::spawn(coopera::webhooks::sender::run(webhooks_db, webhooks));
         match mailer {
             Some(mailer) => {
                 actix_web::rt::spawn(coopera::notifications::smtp::run(outbox_db, mailer));

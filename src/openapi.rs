@@ -45,6 +45,7 @@ paged with `limit` and `cursor`; every single resource carries an `ETag`; every 
         (name = "quality", description = "The local Cooperation Quality Index: methodologies as data (import, export, versions frozen once used; a default starting template), assessment rounds of a local government with their working group, agreed answers, scores on 0–100 compared with the previous round, a radar chart"),
         (name = "audit", description = "The change log (admins)"),
         (name = "changes", description = "The change feed a partner system follows to keep its copy: every change of a record the caller may read, in commit order, with tombstones and long polling"),
+        (name = "webhooks", description = "Webhook subscriptions: each change of a record that a subscription follows is POSTed to its https URL, signed with `Coopera-Signature` (HMAC-SHA256 of `<timestamp>.<body>`), retried with a growing pause, logged, and redeliverable by hand"),
         (name = "territorial_units", description = "Voivodeships, counties and municipalities (TERYT, ISO 3166-2)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "problems", description = "The catalogue of error codes"),
@@ -320,17 +321,24 @@ fn bound_formatted_strings(doc: &mut serde_json::Value) {
         }
     }
     walk(doc);
-    // Lists of names: field names in the change log, transition names in problems.
+    // Lists of names: field names in the change log, transition names in
+    // problems, entity types of webhooks.
     for (schema, property) in [
         ("AuditEntry", "changed_fields"),
         ("ChangeEntry", "changed_fields"),
         ("Problem", "allowed_transitions"),
+        ("WebhookSubscription", "event_types"),
+        ("CreateWebhookSubscription", "event_types"),
+        ("UpdateWebhookSubscription", "event_types"),
     ] {
         if let Some(items) = doc["components"]["schemas"][schema]["properties"][property]
             .get_mut("items")
             .and_then(Value::as_object_mut)
         {
             items.entry("maxLength").or_insert(Value::from(64));
+            if schema.ends_with("WebhookSubscription") && schema != "WebhookSubscription" {
+                items.insert("pattern".into(), Value::from("^[a-z_]{1,64}$"));
+            }
         }
     }
     // Response headers: entity tags, locations and challenges the service builds.

@@ -23,4 +23,7 @@ pub struct AppState {
     pub survey_min_responses: i64,
     /// Callers confirmed against the database lately (see [`crate::auth::current`]).
     pub callers: std::sync::Arc<crate::auth::current::Callers>,
+    /// Webhook URLs may be `http://` and point at private addresses
+    /// (`COOPERA_WEBHOOKS_ALLOW_INSECURE`, for development).
+    pub webhooks_allow_insecure: bool,
 }

@@ -81,7 +81,7 @@ pub struct ChangeFeedParams {
 }
 
 /// One change of a record.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "seq": 42, "occurred_at": "2026-11-26T10:00:00.000000Z",
     "entity_type": "organization", "entity_id": "019a1b2c-0000-7000-8000-000000000002",

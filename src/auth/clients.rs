@@ -118,6 +118,9 @@ pub enum ScopeName {
     PartnershipsRead,
     #[serde(rename = "good_practices:read")]
     GoodPracticesRead,
+    /// Manage the webhook subscriptions of the client's organisation.
+    #[serde(rename = "webhooks:write")]
+    WebhooksWrite,
 }
 
 /// Filters of `GET /api/v1/api-clients`.
@@ -451,6 +454,7 @@ mod tests {
             ScopeName::ProjectsWrite,
             ScopeName::PartnershipsRead,
             ScopeName::GoodPracticesRead,
+            ScopeName::WebhooksWrite,
         ]
         .map(|s| {
             serde_json::to_value(s)

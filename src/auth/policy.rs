@@ -18,6 +18,7 @@ pub const SCOPES: &[&str] = &[
     "projects:write",
     "partnerships:read",
     "good_practices:read",
+    "webhooks:write",
 ];
 
 /// An operation and the object it applies to.
@@ -174,6 +175,12 @@ pub enum Permission<'a> {
         organization_id: &'a str,
         in_working_group: bool,
     },
+    /// Create, read and change an organisation's webhook subscriptions and
+    /// their deliveries: its admins, and its API clients with
+    /// `webhooks:write`.
+    ManageWebhooks {
+        organization_id: &'a str,
+    },
 }
 
 /// Which good practices a caller may read: the accepted ones, and those not
@@ -235,6 +242,28 @@ impl GoodPracticeVisibility {
                     || organizations.iter().any(|o| o == organization_id)
             }
         }
+    }
+}
+
+/// The organisations whose webhook subscriptions `actor` manages, as
+/// [`Permission::ManageWebhooks`] decides: `None` for all (administrators),
+/// otherwise the list (empty: none).
+pub fn webhook_organizations(actor: &Actor) -> Option<Vec<String>> {
+    match actor {
+        Actor::User(u) if u.roles.contains(&Role::Admin) => None,
+        Actor::User(u) => Some(
+            u.roles
+                .iter()
+                .filter_map(|r| match r {
+                    Role::OrgAdmin { organization_id } => Some(organization_id.clone()),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        Actor::Client(c) if c.scopes.iter().any(|s| s == "webhooks:write") => {
+            Some(vec![c.organization_id.clone()])
+        }
+        Actor::Client(_) | Actor::Anonymous => Some(Vec::new()),
     }
 }
 
@@ -405,7 +434,8 @@ fn user_may(user: &UserActor, permission: Permission<'_>) -> bool {
         } => trainer || coordinates(project_id),
         Permission::ManageConsultation { organization_id }
         | Permission::ManageParticipationBody { organization_id }
-        | Permission::ManageQualityRound { organization_id } => org_admin_of(organization_id),
+        | Permission::ManageQualityRound { organization_id }
+        | Permission::ManageWebhooks { organization_id } => org_admin_of(organization_id),
         Permission::AssessQualityRound {
             organization_id,
             in_working_group,
@@ -439,6 +469,9 @@ fn client_may(client: &ClientActor, permission: Permission<'_>) -> bool {
         } => scope("people:write") && !has_account && organizations.iter().any(|o| own(o)),
         Permission::ReadPersonalData { organizations, .. } => {
             scope("people:read") && organizations.iter().any(|o| own(o))
+        }
+        Permission::ManageWebhooks { organization_id } => {
+            scope("webhooks:write") && own(organization_id)
         }
         Permission::CreateOrganization
         | Permission::Archive

@@ -809,3 +809,45 @@ diesel::table! {
 
 diesel::joinable!(quality_action_items -> quality_rounds (round_id));
 diesel::allow_tables_to_appear_in_same_query!(quality_action_items, quality_rounds);
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        organization_id -> Text,
+        api_client_id -> Nullable<Text>,
+        url -> Text,
+        event_types -> Nullable<Text>,
+        secret -> Text,
+        status -> Text,
+        disabled_reason -> Nullable<Text>,
+        consecutive_failures -> Integer,
+        failing_since -> Nullable<Timestamp>,
+        log_position -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        change_seq -> BigInt,
+        event_type -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_subscriptions);

@@ -41,3 +41,4 @@ mod territorial_units;
 mod training;
 mod training_assignment;
 mod training_results;
+mod webhooks;

@@ -125,6 +125,7 @@ pub struct Builder {
     access_recheck: Duration,
     public_rate_limit: u32,
     survey_min_responses: i64,
+    webhooks_allow_insecure: bool,
 }
 
 impl TestApp {
@@ -139,6 +140,7 @@ impl TestApp {
             access_recheck: Duration::ZERO,
             public_rate_limit: 0,
             survey_min_responses: 5,
+            webhooks_allow_insecure: false,
         }
     }
 
@@ -268,6 +270,13 @@ impl Builder {
         self
     }
 
+    /// Webhook URLs may be `http://` and private
+    /// (`COOPERA_WEBHOOKS_ALLOW_INSECURE`).
+    pub fn webhooks_allow_insecure(mut self) -> Self {
+        self.webhooks_allow_insecure = true;
+        self
+    }
+
     /// The service with a database that cannot be reached.
     pub fn database_down(mut self) -> Self {
         self.database_down = true;
@@ -306,6 +315,7 @@ impl Builder {
                 callers: std::sync::Arc::new(coopera::auth::current::Callers::new(
                     self.access_recheck,
                 )),
+                webhooks_allow_insecure: self.webhooks_allow_insecure,
             },
             _database: database,
         }

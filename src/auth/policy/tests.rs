@@ -303,3 +303,70 @@ fn a_local_governments_admins_run_its_rounds_and_the_working_group_assesses() {
     assert!(!allows(&client, manage("A")));
     assert!(!allows(&client, assess("A", true)));
 }
+
+#[test]
+fn webhooks_are_managed_by_their_organisation_s_admins_and_clients() {
+    let manage = |org| Permission::ManageWebhooks {
+        organization_id: org,
+    };
+    let admin_of_a = user(vec![Role::OrgAdmin {
+        organization_id: "A".into(),
+    }]);
+    assert!(allows(&admin_of_a, manage("A")));
+    assert!(!allows(&admin_of_a, manage("B")));
+    let member_of_a = user(vec![Role::OrgMember {
+        organization_id: "A".into(),
+    }]);
+    assert!(!allows(&member_of_a, manage("A")), "members do not");
+    let client = |scopes: &[&str]| {
+        Actor::Client(ClientActor {
+            id: "c".into(),
+            organization_id: "A".into(),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        })
+    };
+    assert!(allows(&client(&["webhooks:write"]), manage("A")));
+    assert!(!allows(&client(&["webhooks:write"]), manage("B")));
+    assert!(!allows(&client(&["organizations:read"]), manage("A")));
+}
+
+#[test]
+fn the_webhook_organisations_listed_are_those_the_permission_allows() {
+    let actors = [
+        user(vec![Role::Admin]),
+        user(vec![
+            Role::OrgAdmin {
+                organization_id: "A".into(),
+            },
+            Role::OrgMember {
+                organization_id: "B".into(),
+            },
+        ]),
+        user(vec![Role::Coordinator {
+            project_id: "P".into(),
+        }]),
+        Actor::Client(ClientActor {
+            id: "c".into(),
+            organization_id: "A".into(),
+            scopes: vec!["webhooks:write".into()],
+        }),
+        Actor::Client(ClientActor {
+            id: "c".into(),
+            organization_id: "A".into(),
+            scopes: vec![],
+        }),
+    ];
+    for actor in &actors {
+        let listed = webhook_organizations(actor);
+        for org in ["A", "B", "C"] {
+            let may = allows(
+                actor,
+                Permission::ManageWebhooks {
+                    organization_id: org,
+                },
+            );
+            let in_list = listed.as_ref().is_none_or(|l| l.iter().any(|o| o == org));
+            assert_eq!(may, in_list, "{actor:?} and {org}");
+        }
+    }
+}

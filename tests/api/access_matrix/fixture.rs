@@ -49,6 +49,10 @@ pub struct Fixture {
     pub jst: String,
     /// An action item of the round.
     pub action_item: String,
+    /// A webhook subscription of this organisation.
+    pub webhook: String,
+    /// A delivery of the webhook subscription.
+    pub delivery: String,
 }
 
 /// The id of a record a request has just created (201).
@@ -115,6 +119,33 @@ async fn action_item(app: &TestApp, admin: &str, round: &str, jst: &str) -> Stri
         )
         .await,
     )
+}
+
+/// A webhook subscription of `org` with one delivery (never sent).
+async fn webhook(app: &TestApp, admin: &str, org: &str) -> (String, String) {
+    let res = app
+        .post_json_as(
+            admin,
+            "/api/v1/webhooks",
+            json!({"organization_id": org, "url": "https://crm.example.org/hooks"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let webhook = res.json()["subscription"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.create_person(json!({"full_name": "Zmiana"})).await;
+    let id = webhook.clone();
+    app.db(move |conn| {
+        coopera::webhooks::store::fan_out(conn, &id, coopera::db::now()).map(|_| ())
+    })
+    .await;
+    let res = app
+        .get_as(admin, &format!("/api/v1/webhooks/{webhook}/deliveries"))
+        .await;
+    let delivery = res.json()["items"][0]["id"].as_str().unwrap().to_owned();
+    (webhook, delivery)
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
@@ -412,7 +443,10 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         .await,
     );
     let (methodology, round, jst) = quality_round(app, &admin).await;
+    let (webhook, delivery) = webhook(app, &admin, &org).await;
     Fixture {
+        webhook,
+        delivery,
         action_item: action_item(app, &admin, &round, &jst).await,
         jst,
         methodology,
@@ -505,6 +539,8 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         f.person.clone()
     } else if path.starts_with("/api/v1/projects") {
         f.project.clone()
+    } else if path.starts_with("/api/v1/webhooks") {
+        f.webhook.clone()
     } else if path.starts_with("/api/v1/users") {
         f.user.clone()
     } else {
@@ -524,6 +560,7 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         )
         .replace("{person_id}", &f.coordinator)
         .replace("{task_id}", &f.task)
+        .replace("{delivery_id}", &f.delivery)
         .replace(
             "{number}",
             if path.starts_with("/api/v1/consultations") {
@@ -653,6 +690,10 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
             Some(json!({"action": unique, "owner_organization_id": f.jst, "due_on": "2027-06-30"}))
         }
         "update_action_item" => Some(json!({"review": unique})),
+        "create_webhook" => Some(
+            json!({"organization_id": f.org, "url": format!("https://crm.example.org/{unique}")}),
+        ),
+        "update_webhook" => Some(json!({"url": format!("https://crm.example.org/{unique}")})),
         "submit_survey_answers" => Some(
             json!({"token": "sv_unknown", "answers": [{"indicator_code": "Q.1", "answer": 1}]}),
         ),

@@ -135,6 +135,9 @@ const CONSULTATION_MANAGERS: &[Caller] = &[Admin, OrgAdminOfThisOrganisation];
 /// A participation body whose secretariat is this organisation: its admins
 /// manage it.
 const BODY_MANAGERS: &[Caller] = &[Admin, OrgAdminOfThisOrganisation];
+/// This organisation's webhooks: its admins and its API clients with
+/// `webhooks:write`.
+const WEBHOOK_MANAGERS: &[Caller] = &[Admin, OrgAdminOfThisOrganisation, ClientWithScopes];
 
 /// Callers for whom the record does not exist: a proposal is hidden from all
 /// but its organisation and the project's coordinators, so they get 404.
@@ -416,6 +419,23 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("get_action_review", PUBLIC),
         ("create_action_item", ADMIN),
         ("update_action_item", ADMIN),
+        // Any organisation's admins list theirs (here: none of the other's).
+        (
+            "list_webhooks",
+            &[
+                Admin,
+                OrgAdminOfThisOrganisation,
+                OrgAdminOfAnotherOrganisation,
+                ClientWithScopes,
+            ],
+        ),
+        ("create_webhook", WEBHOOK_MANAGERS),
+        ("get_webhook", WEBHOOK_MANAGERS),
+        ("update_webhook", WEBHOOK_MANAGERS),
+        ("delete_webhook", WEBHOOK_MANAGERS),
+        ("list_webhook_deliveries", WEBHOOK_MANAGERS),
+        ("get_webhook_delivery", WEBHOOK_MANAGERS),
+        ("redeliver_webhook_delivery", WEBHOOK_MANAGERS),
     ])
 }
 

@@ -183,8 +183,8 @@ fn idempotency_key_parameter() -> utoipa::openapi::path::Parameter {
         .description(Some(
             "A key the client makes up for this request (a UUID, for instance), so \
              that a retry after a timeout creates nothing twice. Within 24 hours, the \
-             same key with the same body answers the first response again, with \
-             `Idempotent-Replayed: true`; with another body it is 422 \
+             same key with the same query and body answers the first response again, \
+             with `Idempotent-Replayed: true`; with another query or body it is 422 \
              `idempotency_key_reused`; while the first request still runs, 409 \
              `idempotency_key_in_use`. Only a successful response is kept.",
         ))
@@ -321,6 +321,22 @@ fn bound_formatted_strings(doc: &mut serde_json::Value) {
         }
     }
     walk(doc);
+    // An import's rows, as a JSON array.
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for (_, item) in paths
+            .iter_mut()
+            .filter(|(p, _)| p.starts_with("/api/v1/imports/"))
+        {
+            if let Some(schema) =
+                item["post"]["requestBody"]["content"]["application/json"]["schema"].as_object_mut()
+            {
+                schema.insert(
+                    "maxItems".into(),
+                    Value::from(crate::http::import::MAX_ROWS),
+                );
+            }
+        }
+    }
     // Lists of names: field names in the change log, transition names in
     // problems, entity types of webhooks.
     for (schema, property) in [

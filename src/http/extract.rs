@@ -106,6 +106,13 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             "the body must be a JSON object",
         )]));
     }
+    from_value(value)
+}
+
+/// Deserialises one JSON object already parsed (a body, or a row of an
+/// import): a NUL character or a wrong or missing field is 422 naming the
+/// field.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     if let Some(path) = find_nul(&value, String::new()) {
         return Err(ApiError::validation(vec![FieldError::new(
             path,

@@ -77,9 +77,12 @@ pub fn valid_key(key: &[u8]) -> bool {
     !key.is_empty() && key.len() <= MAX_KEY_LEN && key.iter().all(|b| (0x21..=0x7e).contains(b))
 }
 
-/// The fingerprint of a request: its content type and body.
-pub fn fingerprint(content_type: &[u8], body: &[u8]) -> String {
+/// The fingerprint of a request: its query string (an import's `dry_run`
+/// changes what it does), its content type and its body.
+pub fn fingerprint(query: &[u8], content_type: &[u8], body: &[u8]) -> String {
     let mut hash = Sha256::new();
+    hash.update(query);
+    hash.update(b"\n");
     hash.update(content_type);
     hash.update(b"\n");
     hash.update(body);
@@ -239,7 +242,7 @@ pub async fn middleware(
         .get(header::CONTENT_TYPE)
         .map(|v| v.as_bytes().to_vec())
         .unwrap_or_default();
-    let print = fingerprint(&content_type, &body);
+    let print = fingerprint(req.query_string().as_bytes(), &content_type, &body);
     req.set_payload(actix_web::dev::Payload::from(body));
 
     let scope = scope(&actor, &req, &state);
@@ -390,11 +393,15 @@ mod tests {
     }
 
     #[test]
-    fn the_fingerprint_covers_the_body_and_its_type() {
-        let a = fingerprint(b"application/json", b"{\"a\":1}");
-        assert_eq!(a, fingerprint(b"application/json", b"{\"a\":1}"));
-        assert_ne!(a, fingerprint(b"application/json", b"{\"a\":2}"));
-        assert_ne!(a, fingerprint(b"text/csv", b"{\"a\":1}"));
+    fn the_fingerprint_covers_the_query_the_body_and_its_type() {
+        let a = fingerprint(b"", b"application/json", b"{\"a\":1}");
+        assert_eq!(a, fingerprint(b"", b"application/json", b"{\"a\":1}"));
+        assert_ne!(a, fingerprint(b"", b"application/json", b"{\"a\":2}"));
+        assert_ne!(a, fingerprint(b"", b"text/csv", b"{\"a\":1}"));
+        assert_ne!(
+            a,
+            fingerprint(b"dry_run=true", b"application/json", b"{\"a\":1}")
+        );
         assert_eq!(a.len(), 64);
     }
 }

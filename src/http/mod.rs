@@ -10,6 +10,7 @@ pub mod export;
 pub mod extract;
 pub mod idempotency;
 pub mod ids;
+pub mod import;
 pub mod pagination;
 pub mod rate_limit;
 pub mod request_id;

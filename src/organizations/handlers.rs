@@ -15,6 +15,7 @@ use crate::http::conditional::{IfMatch, created, json_with_etag, saved};
 use crate::http::export::{CsvDocument, NdjsonDocument, StreamFormat, StreamParams, stream};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
+use crate::http::import::{self, CsvImport, ImportParams, ImportReport, ImportRow};
 use crate::http::pagination::{ListParams, Page, PageRequest};
 use crate::http::text_param;
 use crate::keyset_page;
@@ -162,6 +163,48 @@ pub async fn create_organization(
         .await?;
     let location = format!("/api/v1/organizations/{}", org.id);
     Ok(created(location, etag, &org))
+}
+
+/// Imports organisations from a JSON array of the objects `POST
+/// /api/v1/organizations` takes, or a CSV whose header names those fields:
+/// each row is created as that create would (identifiers checked, unique
+/// ones unique — also within the file), and reported on. `dry_run=true`
+/// checks every row and writes nothing; `mode` decides whether an invalid row
+/// stops the others. Who may create organisations.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(ImportParams),
+    request_body(
+        description = "At most 5,000 rows: a JSON array of `CreateOrganization`, or a CSV with those fields as columns",
+        content(
+            (Vec<ImportRow> = "application/json"),
+            (CsvImport = "text/csv"),
+        ),
+    ),
+    responses(
+        (status = 201, description = "The rows were written (all, or the valid ones): the report", body = ImportReport),
+        (status = 200, description = "Nothing was written — a dry run, or an invalid row with `all_or_nothing`: the report", body = ImportReport),
+    )
+)]
+#[post("/imports/organizations")]
+pub async fn import_organizations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    params: ApiQuery<ImportParams>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::CreateOrganization)?;
+    let rows = import::read_rows::<CreateOrganization>(&req, body).await?;
+    let report = import::run(
+        &state.db,
+        rows,
+        params.into_inner(),
+        move |conn, form: CreateOrganization| Ok(store::insert(conn, &caller, form)?.id),
+    )
+    .await?;
+    Ok(report.response())
 }
 
 /// Reads an organisation. Any signed-in user; API clients with `organizations:read`.

@@ -17,6 +17,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_organizations)
         .service(handlers::export_organizations)
         .service(handlers::create_organization)
+        .service(handlers::import_organizations)
         .service(handlers::get_organization)
         .service(handlers::update_organization)
         .service(handlers::archive_organization)

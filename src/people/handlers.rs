@@ -17,6 +17,7 @@ use crate::http::conditional::{IfMatch, created, etag, json_with_etag, saved};
 use crate::http::export::{CsvDocument, NdjsonDocument, StreamFormat, StreamParams, stream};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
+use crate::http::import::{self, CsvImport, ImportParams, ImportReport, ImportRow};
 use crate::http::pagination::{ListParams, Page, PageRequest};
 use crate::http::text_param;
 use crate::keyset_page;
@@ -149,6 +150,64 @@ fn as_client(actor: &Actor, form: &mut CreatePerson) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// What adding `form` needs beyond creating a person: an API client's person
+/// joins the client's organisation; a user adding a person to an
+/// organisation must manage its members.
+fn admit(actor: &Actor, form: &mut CreatePerson) -> Result<(), ApiError> {
+    as_client(actor, form)?;
+    if let (Some(organization_id), Actor::User(_)) = (&form.organization_id, actor) {
+        authorize(
+            actor,
+            Permission::ManageOrganizationMembers { organization_id },
+        )?;
+    }
+    Ok(())
+}
+
+/// Imports people from a JSON array of the objects `POST /api/v1/people`
+/// takes, or a CSV whose header names those fields: each row is created as
+/// that create would, with its rules and permissions, and reported on.
+/// `dry_run=true` checks every row and writes nothing; `mode` decides whether
+/// an invalid row stops the others. Who may create people.
+#[utoipa::path(
+    tag = "people",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(ImportParams),
+    request_body(
+        description = "At most 5,000 rows: a JSON array of `CreatePerson`, or a CSV with those fields as columns",
+        content(
+            (Vec<ImportRow> = "application/json"),
+            (CsvImport = "text/csv"),
+        ),
+    ),
+    responses(
+        (status = 201, description = "The rows were written (all, or the valid ones): the report", body = ImportReport),
+        (status = 200, description = "Nothing was written — a dry run, or an invalid row with `all_or_nothing`: the report", body = ImportReport),
+    )
+)]
+#[post("/imports/people")]
+pub async fn import_people(
+    state: web::Data<AppState>,
+    caller: Caller,
+    params: ApiQuery<ImportParams>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::CreatePerson)?;
+    let rows = import::read_rows::<CreatePerson>(&req, body).await?;
+    let report = import::run(
+        &state.db,
+        rows,
+        params.into_inner(),
+        move |conn, mut form: CreatePerson| {
+            admit(&caller.actor, &mut form)?;
+            Ok(store::insert(conn, &caller, form)?.0.id)
+        },
+    )
+    .await?;
+    Ok(report.response())
+}
+
 /// Creates a person. Admins, coordinators, org admins; API clients with
 /// `people:write` (the person joins the client's organisation).
 #[utoipa::path(
@@ -167,15 +226,7 @@ pub async fn create_person(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::CreatePerson)?;
     let mut form = body.into_inner();
-    as_client(&caller.actor, &mut form)?;
-    // Adding to an organisation needs the right to manage its members, except
-    // for that organisation's own API client.
-    if let (Some(organization_id), Actor::User(_)) = (&form.organization_id, &caller.actor) {
-        authorize(
-            &caller.actor,
-            Permission::ManageOrganizationMembers { organization_id },
-        )?;
-    }
+    admit(&caller.actor, &mut form)?;
     let actor = caller.actor.clone();
     let (row, m) = state
         .db

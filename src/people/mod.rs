@@ -13,6 +13,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_people)
         .service(handlers::export_people)
         .service(handlers::create_person)
+        .service(handlers::import_people)
         .service(handlers::get_person)
         .service(handlers::update_person)
         .service(handlers::archive_person);

@@ -173,6 +173,7 @@ async fn concurrent_requests_with_one_key_create_one_record() {
 async fn leave_claim(app: &TestApp, key: &str, body: &Value, age: chrono::Duration) {
     let admin_scope = "user:admin POST /api/v1/projects".to_owned();
     let print = coopera::http::idempotency::fingerprint(
+        b"",
         b"application/json",
         serde_json::to_vec(body).unwrap().as_slice(),
     );

@@ -18,6 +18,7 @@ mod exports;
 mod good_practices;
 mod health;
 mod idempotency;
+mod imports;
 mod indicators;
 mod login_throttle;
 mod notifications;

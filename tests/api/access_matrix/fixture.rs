@@ -594,6 +594,8 @@ pub fn request(op: &str, method: &str, path: &str, f: &Fixture, n: usize) -> Tes
         }
         "update_organization_member" => Some(json!({"position": unique})),
         "create_person" => Some(json!({"full_name": unique})),
+        "import_organizations" => Some(json!([{"name": unique, "kind": "ngo", "country": "PL"}])),
+        "import_people" => Some(json!([{"full_name": unique}])),
         "update_person" => Some(json!({"position": unique})),
         "archive_person" | "archive_project" => Some(json!({"reason": unique})),
         "create_project" => Some(json!({"code": unique, "title": "T"})),

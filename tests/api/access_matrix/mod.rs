@@ -194,6 +194,10 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
             &[Admin, CoordinatorOfThisProject, CoordinatorOfAnotherProject],
         ),
         (
+            "import_organizations",
+            &[Admin, CoordinatorOfThisProject, CoordinatorOfAnotherProject],
+        ),
+        (
             "update_organization",
             &[Admin, OrgAdminOfThisOrganisation, ClientWithScopes],
         ),
@@ -216,6 +220,17 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("get_person", DIRECTORY),
         (
             "create_person",
+            &[
+                Admin,
+                CoordinatorOfThisProject,
+                CoordinatorOfAnotherProject,
+                OrgAdminOfThisOrganisation,
+                OrgAdminOfAnotherOrganisation,
+                ClientWithScopes,
+            ],
+        ),
+        (
+            "import_people",
             &[
                 Admin,
                 CoordinatorOfThisProject,

@@ -17,9 +17,10 @@ use crate::db::record::{self, Record};
 use crate::db::schema::{partnership_members as pm, partnerships as ps};
 use crate::error::{ApiError, FieldError, responses};
 use crate::http::conditional::{IfMatch, created, json_with_etag, saved};
+use crate::http::export::{CsvDocument, NdjsonDocument, StreamFormat, StreamParams, stream};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
-use crate::http::pagination::{ListParams, Page};
+use crate::http::pagination::{ListParams, Page, PageRequest};
 use crate::http::text_param;
 use crate::keyset_page;
 use crate::organizations::model::OrganizationKind;
@@ -43,10 +44,58 @@ pub async fn list_partnerships(
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller.actor, Permission::ReadDirectory("partnerships"))?;
     let page = list.0.page()?;
-    let filter = filter.into_inner();
+    let filter = checked(filter.into_inner())?;
+    Ok(HttpResponse::Ok().json(partnerships_page(state, page, filter).await?))
+}
+
+/// Exports every partnership the filters select, streamed as NDJSON or CSV.
+/// Who may list them.
+#[utoipa::path(
+    tag = "partnerships",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(StreamParams, PartnershipFilter),
+    responses(
+        (status = 200, description = "The partnerships, one per line",
+            content(
+                (NdjsonDocument = "application/x-ndjson"),
+                (CsvDocument = "text/csv"),
+            ),
+            headers(("Content-Disposition" = String))),
+    )
+)]
+#[get("/exports/partnerships")]
+pub async fn export_partnerships(
+    state: web::Data<AppState>,
+    caller: Caller,
+    params: ApiQuery<StreamParams>,
+    filter: ApiQuery<PartnershipFilter>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller.actor, Permission::ReadDirectory("partnerships"))?;
+    let params = params.into_inner();
+    let filter = checked(filter.into_inner())?;
+    let start = PageRequest::from_start(params.updated_since);
+    stream(
+        params.format.unwrap_or(StreamFormat::Ndjson),
+        "partnerships",
+        start,
+        move |page| partnerships_page(state.clone(), page, filter.clone()),
+    )
+    .await
+}
+
+fn checked(filter: PartnershipFilter) -> Result<PartnershipFilter, ApiError> {
     if let Some(q) = &filter.q {
         text_param("q", q, 200)?;
     }
+    Ok(filter)
+}
+
+/// One page of the partnerships `filter` selects.
+async fn partnerships_page(
+    state: web::Data<AppState>,
+    page: PageRequest,
+    filter: PartnershipFilter,
+) -> Result<Page<Partnership>, ApiError> {
     let request = page.clone();
     let rows = state
         .db
@@ -72,8 +121,7 @@ pub async fn list_partnerships(
             Ok(q.load::<PartnershipRow>(conn)?)
         })
         .await?;
-    let page = Page::of_records(rows, &page, Partnership::try_from)?;
-    Ok(HttpResponse::Ok().json(page))
+    Page::of_records(rows, &page, Partnership::try_from)
 }
 
 /// Creates a partnership in the `draft` state. Admins and project coordinators

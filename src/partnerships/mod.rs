@@ -33,6 +33,7 @@ pub fn is_project_partner(
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_partnerships)
+        .service(handlers::export_partnerships)
         .service(handlers::create_partnership)
         .service(handlers::get_partnership)
         .service(handlers::update_partnership)

@@ -113,7 +113,7 @@ impl TryFrom<PartnershipRow> for Partnership {
 }
 
 /// Filters of `GET /api/v1/partnerships`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PartnershipFilter {
     pub status: Option<PartnershipStatus>,

@@ -122,7 +122,7 @@ async fn exports_are_refused_to_whom_the_lists_are() {
     let org = app
         .create_org(json!({"name": "Fundacja", "kind": "ngo", "country": "PL"}))
         .await;
-    for path in ["organizations", "people", "projects"] {
+    for path in ["organizations", "people", "projects", "partnerships"] {
         let uri = format!("/api/v1/exports/{path}");
         app.get(&uri).await.assert_problem(401, "unauthorized");
         let no_scopes = app.token(&client_actor(&org, &[]));
@@ -137,4 +137,30 @@ async fn exports_are_refused_to_whom_the_lists_are() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.text().lines().count(), 2);
+}
+
+#[actix_web::test]
+async fn partnerships_export_with_the_list_filters() {
+    let app = TestApp::new().await;
+    let admin = app.admin_token();
+    let active = app.active_partnership(None).await;
+    let res = app
+        .post_json_as(&admin, "/api/v1/partnerships", json!({"name": "Szkic"}))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    let all = app.get_as(&admin, "/api/v1/exports/partnerships").await;
+    assert_eq!(all.status, 200, "{}", all.text());
+    assert_eq!(ndjson(&all.text()).len(), 2);
+    let res = app
+        .get_as(
+            &admin,
+            "/api/v1/exports/partnerships?status=active&format=csv",
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let text = res.text();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "a header and the active one: {text}");
+    assert!(lines[0].starts_with("id,"));
+    assert!(lines[1].starts_with(&active.id));
 }

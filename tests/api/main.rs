@@ -10,6 +10,7 @@ mod auth;
 mod changes;
 mod cli;
 mod concurrency;
+mod conflicts;
 mod consultation_meetings;
 mod consultation_watch;
 mod consultations;

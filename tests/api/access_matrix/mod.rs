@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::support::{TestApp, client_actor, user_actor};
 
-mod fixture;
+pub mod fixture;
 use fixture::{Fixture, fixture, request};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -184,6 +184,7 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("export_organizations", DIRECTORY),
         ("export_people", DIRECTORY),
         ("export_projects", DIRECTORY),
+        ("export_partnerships", DIRECTORY),
         ("get_organization", DIRECTORY),
         ("list_organization_members", DIRECTORY),
         ("get_organization_member", DIRECTORY),

@@ -254,7 +254,8 @@ fn seed_demo(config: &Config, allow_existing_accounts: bool) -> Result<(), Strin
 
 /// Every 30 seconds, lapses the recruitment offers past their time and passes
 /// their places on (each instance sweeps; the call's lock makes each lapse
-/// happen once), and deletes the idempotency keys kept past their 24 hours.
+/// happen once), deletes the idempotency keys kept past their 24 hours, and
+/// the webhook deliveries done more than 30 days ago.
 async fn sweep(db: coopera::db::Db) {
     let mut every = actix_web::rt::time::interval(std::time::Duration::from_secs(30));
     loop {
@@ -269,6 +270,15 @@ async fn sweep(db: coopera::db::Db) {
             .await;
         if let Err(e) = expired {
             tracing::warn!(error = %e, "deleting expired idempotency keys failed");
+        }
+        let done = db
+            .run(|conn| {
+                let before = coopera::db::now() - coopera::webhooks::store::kept_for();
+                coopera::webhooks::store::purge(conn, before)
+            })
+            .await;
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "deleting old webhook deliveries failed");
         }
     }
 }

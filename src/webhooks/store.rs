@@ -446,3 +446,19 @@ pub fn delivery_of(
     }
     Ok(row)
 }
+
+/// How long a delivery that is done (delivered, or given up) is kept.
+pub fn kept_for() -> chrono::Duration {
+    chrono::Duration::days(30)
+}
+
+/// Deletes the deliveries done before `before` (see [`kept_for`]); returns
+/// how many. Pending ones are kept whatever their age.
+pub fn purge(conn: &mut DbConn, before: NaiveDateTime) -> Result<usize, ApiError> {
+    Ok(diesel::delete(
+        wd::table
+            .filter(wd::status.ne(DeliveryStatus::Pending.as_str()))
+            .filter(wd::updated_at.lt(before)),
+    )
+    .execute(conn)?)
+}

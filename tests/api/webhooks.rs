@@ -668,3 +668,31 @@ async fn a_delivery_of_another_subscription_is_not_found() {
         .await;
     assert_eq!(res.json()["items"], json!([]));
 }
+
+#[actix_web::test]
+async fn deliveries_done_are_kept_30_days_and_pending_ones_until_sent() {
+    let app = app().await;
+    let receiver = Receiver::start(&[500]);
+    let (_, token, body) = subscribed(&app, &receiver.url, json!(["person"])).await;
+    let sub = body["subscription"]["id"].as_str().unwrap().to_owned();
+    let sender = Sender::new(true).unwrap();
+    app.create_person(json!({"full_name": "Pierwsza"})).await;
+    app.create_person(json!({"full_name": "Druga"})).await;
+    let r = round(&app, &sender, now()).await;
+    assert_eq!((r.delivered, r.failed), (1, 1));
+    let purge = |days: i64| {
+        app.db(move |conn| {
+            let before =
+                coopera::db::now() + Duration::days(days) - coopera::webhooks::store::kept_for();
+            coopera::webhooks::store::purge(conn, before)
+        })
+    };
+    assert_eq!(purge(29).await, 0, "kept 30 days");
+    assert_eq!(
+        purge(31).await,
+        1,
+        "the delivered one goes; the pending one stays"
+    );
+    let [left] = deliveries(&app, &token, &sub).await.try_into().unwrap();
+    assert_eq!(left["status"], "pending");
+}

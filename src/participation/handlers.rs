@@ -19,9 +19,10 @@ use crate::db::record::{self, Record};
 use crate::db::schema::{participation_bodies as pb, participation_body_members as pm};
 use crate::error::{ApiError, responses};
 use crate::http::conditional::{IfMatch, created, json_with_etag, saved};
+use crate::http::export::{CsvDocument, NdjsonDocument, StreamFormat, StreamParams, stream};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::{PathId, PathIds};
-use crate::http::pagination::{ListParams, Page};
+use crate::http::pagination::{ListParams, Page, PageRequest};
 use crate::keyset_page;
 use crate::state::AppState;
 
@@ -58,10 +59,55 @@ pub async fn list_participation_bodies(
     filter: ApiQuery<BodyFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let page = list.0.page()?;
-    let filter = filter.into_inner();
+    let filter = checked(filter.into_inner())?;
+    Ok(HttpResponse::Ok().json(bodies_page(state, page, filter).await?))
+}
+
+/// Exports every participation body the filters select, streamed as NDJSON
+/// or CSV. Anybody.
+#[utoipa::path(
+    tag = "participation",
+    security((), ("bearer" = []), ("oauth2" = [])),
+    params(StreamParams, BodyFilter),
+    responses(
+        (status = 200, description = "The participation bodies, one per line",
+            content(
+                (NdjsonDocument = "application/x-ndjson"),
+                (CsvDocument = "text/csv"),
+            ),
+            headers(("Content-Disposition" = String))),
+    )
+)]
+#[get("/exports/participation-bodies")]
+pub async fn export_participation_bodies(
+    state: web::Data<AppState>,
+    params: ApiQuery<StreamParams>,
+    filter: ApiQuery<BodyFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let filter = checked(filter.into_inner())?;
+    stream(
+        params.format.unwrap_or(StreamFormat::Ndjson),
+        "participation-bodies",
+        PageRequest::from_start(params.updated_since),
+        move |page| bodies_page(state.clone(), page, filter.clone()),
+    )
+    .await
+}
+
+fn checked(filter: BodyFilter) -> Result<BodyFilter, ApiError> {
     if let Some(code) = &filter.territorial_unit_code {
         crate::territorial_units::check_code_param("territorial_unit_code", code)?;
     }
+    Ok(filter)
+}
+
+/// One page of the participation bodies `filter` selects.
+async fn bodies_page(
+    state: web::Data<AppState>,
+    page: PageRequest,
+    filter: BodyFilter,
+) -> Result<Page<ParticipationBody>, ApiError> {
     let request = page.clone();
     let rows = state
         .db
@@ -79,7 +125,7 @@ pub async fn list_participation_bodies(
             Ok(q.load::<BodyRow>(conn)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Page::of_records(rows, &page, ParticipationBody::try_from)?))
+    Page::of_records(rows, &page, ParticipationBody::try_from)
 }
 
 /// Creates a participation body in a region, run by a secretariat

@@ -13,6 +13,7 @@ pub mod store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_participation_bodies)
+        .service(handlers::export_participation_bodies)
         .service(handlers::create_participation_body)
         .service(handlers::get_participation_body)
         .service(handlers::update_participation_body)

@@ -130,7 +130,7 @@ pub struct UpdateParticipationBody {
 }
 
 /// Filters of the list of bodies.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BodyFilter {
     pub kind: Option<BodyKind>,

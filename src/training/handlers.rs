@@ -17,9 +17,10 @@ use crate::db::record::{self, Record};
 use crate::db::schema::{training_groups as tg, training_programmes as tr};
 use crate::error::ApiError;
 use crate::http::conditional::{IfMatch, created, json_with_etag, saved};
+use crate::http::export::{CsvDocument, NdjsonDocument, StreamFormat, StreamParams, stream};
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::http::ids::PathId;
-use crate::http::pagination::{ListParams, Page};
+use crate::http::pagination::{ListParams, Page, PageRequest};
 use crate::keyset_page;
 use crate::state::AppState;
 
@@ -75,7 +76,49 @@ pub async fn list_programmes(
 ) -> Result<HttpResponse, ApiError> {
     read(&caller)?;
     let page = list.0.page()?;
+    Ok(HttpResponse::Ok().json(programmes_page(state, page, filter.into_inner()).await?))
+}
+
+/// Exports every training programme the filters select, streamed as NDJSON
+/// or CSV. Who may list them.
+#[utoipa::path(
+    tag = "training",
+    security(("bearer" = []), ("oauth2" = [])),
+    params(StreamParams, ProgrammeFilter),
+    responses(
+        (status = 200, description = "The programmes, one per line",
+            content(
+                (NdjsonDocument = "application/x-ndjson"),
+                (CsvDocument = "text/csv"),
+            ),
+            headers(("Content-Disposition" = String))),
+    )
+)]
+#[get("/exports/training-programmes")]
+pub async fn export_programmes(
+    state: web::Data<AppState>,
+    caller: Caller,
+    params: ApiQuery<StreamParams>,
+    filter: ApiQuery<ProgrammeFilter>,
+) -> Result<HttpResponse, ApiError> {
+    read(&caller)?;
+    let params = params.into_inner();
     let filter = filter.into_inner();
+    stream(
+        params.format.unwrap_or(StreamFormat::Ndjson),
+        "training-programmes",
+        PageRequest::from_start(params.updated_since),
+        move |page| programmes_page(state.clone(), page, filter.clone()),
+    )
+    .await
+}
+
+/// One page of the programmes `filter` selects.
+async fn programmes_page(
+    state: web::Data<AppState>,
+    page: PageRequest,
+    filter: ProgrammeFilter,
+) -> Result<Page<Programme>, ApiError> {
     let request = page.clone();
     let rows = state
         .db
@@ -87,8 +130,7 @@ pub async fn list_programmes(
             Ok(q.load::<ProgrammeRow>(conn)?)
         })
         .await?;
-    let page = Page::of_records(rows, &page, Programme::try_from)?;
-    Ok(HttpResponse::Ok().json(page))
+    Page::of_records(rows, &page, Programme::try_from)
 }
 
 /// Creates a training programme of a project; without `modules`, it has the

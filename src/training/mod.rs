@@ -23,6 +23,7 @@ pub mod store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(handlers::list_programmes)
+        .service(handlers::export_programmes)
         .service(handlers::create_programme)
         .service(handlers::get_programme)
         .service(handlers::update_programme)

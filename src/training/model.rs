@@ -145,7 +145,7 @@ pub struct UpdateProgramme {
 }
 
 /// Filters of the list of programmes.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProgrammeFilter {
     #[param(value_type = Option<String>, format = Uuid)]

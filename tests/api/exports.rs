@@ -164,3 +164,60 @@ async fn partnerships_export_with_the_list_filters() {
     assert!(lines[0].starts_with("id,"));
     assert!(lines[1].starts_with(&active.id));
 }
+
+#[actix_web::test]
+async fn training_programmes_and_participation_bodies_export_as_their_lists() {
+    let app = TestApp::new().await;
+    let admin = app.admin_token();
+    let project = app.create_project("EXP-TR").await;
+    for name in ["Moduł A", "Moduł B"] {
+        let res = app
+            .post_json_as(
+                &admin,
+                "/api/v1/training-programmes",
+                json!({"project_id": project, "name": name}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+    }
+    let res = app
+        .get_as(
+            &admin,
+            &format!("/api/v1/exports/training-programmes?project_id={project}"),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let names: Vec<Value> = ndjson(&res.text())
+        .iter()
+        .map(|p| p["name"].clone())
+        .collect();
+    assert_eq!(names, [json!("Moduł A"), json!("Moduł B")]);
+    app.get("/api/v1/exports/training-programmes")
+        .await
+        .assert_problem(401, "unauthorized");
+
+    let org = app
+        .create_org(json!({"name": "Sekretariat", "kind": "ngo", "country": "PL"}))
+        .await;
+    let res = app
+        .post_json_as(
+            &admin,
+            "/api/v1/participation-bodies",
+            json!({"name": "Platforma", "kind": "regional_social_platform",
+                   "territorial_unit_code": "02", "secretariat_organization_id": org}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    // Public, as the list is.
+    let res = app
+        .get("/api/v1/exports/participation-bodies?format=csv")
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    let text = res.text();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.lines().nth(1).unwrap().contains("Platforma"));
+    let res = app
+        .get("/api/v1/exports/participation-bodies?territorial_unit_code=%21%21")
+        .await;
+    res.assert_problem(400, "invalid_parameter");
+}

@@ -185,6 +185,8 @@ fn expected() -> BTreeMap<&'static str, &'static [Caller]> {
         ("export_people", DIRECTORY),
         ("export_projects", DIRECTORY),
         ("export_partnerships", DIRECTORY),
+        ("export_programmes", DIRECTORY),
+        ("export_participation_bodies", PUBLIC),
         ("get_organization", DIRECTORY),
         ("list_organization_members", DIRECTORY),
         ("get_organization_member", DIRECTORY),
